@@ -1,0 +1,519 @@
+"""``FakeCloudControl``: the facade a test drives — activate, seed, inspect, script, inject, assert."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pydantic
+
+from . import protocol
+from .clock import VirtualClock, botocore_sleeps_on
+from .errors import AWSError, CloudControlUsageError, UnknownRequestError, UnknownResourceError, error_specs
+from .lifecycle import Outcome, Progression
+from .models import (
+    Call,
+    HandlerErrorCode,
+    HookProgressEvent,
+    Operation,
+    OperationStatus,
+    Resource,
+    ResourceRequest,
+)
+from .registry import RequestRegistry, new_token
+from .resource_types import ResourceType, ResourceTypeCatalog
+from .service import CloudControlService, Script
+from .service_model import operation_names
+from .store import ResourceStore
+from .transport import botocore_hook
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+}
+# Unset while active, so nothing resolves a real profile's credentials.
+_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def _enum(kind: type[Any], value: Any, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise CloudControlUsageError(f"{what} must be one of {choices}; got {value!r}") from None
+
+
+class FakeCloudControl:
+    """A stateful fake of AWS Cloud Control, served to every botocore client in the process while active.
+
+    Use it as the ``cloudcontrol`` fixture, or as a context manager without pytest::
+
+        with FakeCloudControl() as fake:
+            token = fake.seed_request("AWS::Logs::LogGroup").request_token
+            fake.client().cancel_resource_request(RequestToken=token)
+            fake.assert_cancelled(token)
+
+    Args:
+        region: the default Region (requests say their own through SigV4).
+        account_id: the account every caller is in, unless ``accounts`` maps its access key.
+        accounts: access key id → account id, for tests of several accounts.
+        fast: let botocore skip SigV4 signing while active (serialization, parsing and retries stay).
+        virtual_time: botocore waiters and retry back-off sleep on ``fake.clock`` while active.
+        progression: when API-made requests finish (default: before the next call sees them).
+        cancel_applies_change: whether a cancelled write still makes its change (AWS does not roll
+            back, so it may); the default is that it does not.
+        validate_desired_state: check CreateResource's DesiredState against the type's full
+            CloudFormation schema (needs ``pytest-cloudcontrol[schemas]``).
+        start_time: where the virtual clock starts (default: the wall time now).
+    """
+
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        *,
+        accounts: Mapping[str, str] | None = None,
+        fast: bool = False,
+        virtual_time: bool = True,
+        progression: Progression | None = None,
+        cancel_applies_change: bool = False,
+        validate_desired_state: bool = False,
+        start_time: datetime | float | None = None,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.fast = fast
+        self.virtual_time = virtual_time
+        self.clock = VirtualClock(start_time)
+        self._registry = RequestRegistry(self.clock)
+        self._registry.cancel_applies_change = cancel_applies_change
+        self._store = ResourceStore()
+        self._catalog = ResourceTypeCatalog()
+        self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
+        self._service.validate_desired_state = validate_desired_state
+        if progression is not None:
+            self._service.progression = progression
+        endpoint = protocol.Endpoint(region, account_id, dict(accounts or {}), not fast)
+        self._serve = functools.partial(protocol.serve, self._service, endpoint)
+        self._saved_environ: dict[str, str | None] = {}
+        self._sleeps: Any = None
+        self.active = False
+
+    # -- activation ----------------------------------------------------------------------------
+
+    def start(self) -> FakeCloudControl:
+        """Start serving: route cloudcontrol calls here, fake the credentials, virtualise sleeps."""
+        if self.active:
+            raise CloudControlUsageError("this FakeCloudControl is already active")
+        changes: dict[str, str | None] = dict(FAKE_CREDENTIALS)
+        changes.update(dict.fromkeys(_PROFILE_VARIABLES))
+        if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+            changes["AWS_DEFAULT_REGION"] = self.region
+        for name, value in changes.items():
+            self._saved_environ[name] = os.environ.get(name)
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if self.virtual_time:
+            self._sleeps = botocore_sleeps_on(self.clock)
+            self._sleeps.__enter__()
+        botocore_hook.activate(self._serve, unsigned=self.fast)
+        self.active = True
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and put botocore and the environment back exactly as they were."""
+        if not self.active:
+            return
+        botocore_hook.deactivate(self._serve)
+        if self._sleeps is not None:
+            self._sleeps.__exit__(None, None, None)
+            self._sleeps = None
+        for name, value in self._saved_environ.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_environ.clear()
+        self.active = False
+
+    def __enter__(self) -> FakeCloudControl:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def client(self, region_name: str | None = None, **kwargs: Any) -> BaseClient:
+        """A botocore ``cloudcontrol`` client for this fake (its Region unless told otherwise).
+
+        Clients without extra ``kwargs`` are made once per process and shared: making one costs
+        milliseconds, and a client holds no state of the fake's.
+        """
+        return _client(region_name or self.region, **kwargs)
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def seed_request(
+        self,
+        type_name: str,
+        *,
+        operation: Operation | str = Operation.CREATE,
+        status: OperationStatus | str = OperationStatus.IN_PROGRESS,
+        identifier: str | None = None,
+        resource_model: Mapping[str, Any] | None = None,
+        request_token: str | None = None,
+        error_code: HandlerErrorCode | str | None = None,
+        status_message: str | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+        progression: Progression | None = None,
+        outcome: Outcome | None = None,
+        hooks: Iterable[HookProgressEvent | Mapping[str, Any]] = (),
+    ) -> ResourceRequest:
+        """Put a resource request in the registry, in any status; returns it.
+
+        A seeded request stays as seeded (``Progression.manual()``) unless ``progression`` says when it
+        finishes; it then finishes as ``outcome`` says (SUCCESS by default). ``hooks`` are the hook
+        events GetResourceRequestStatus reports for it.
+        """
+        try:
+            hook_events = tuple(
+                h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h)
+                for h in hooks
+            )
+            request = ResourceRequest(
+                request_token=request_token or new_token(),
+                type_name=type_name,
+                operation=_enum(Operation, operation, "operation"),
+                status=_enum(OperationStatus, status, "status"),
+                event_time=self.clock.now(),
+                identifier=identifier,
+                resource_model=dict(resource_model) if resource_model is not None else None,
+                error_code=(
+                    None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
+                ),
+                status_message=status_message,
+                hooks=hook_events,
+                hooks_request_token=new_token() if hook_events else None,
+                region=region or self.region,
+                account_id=account_id or self.account_id,
+            )
+        except pydantic.ValidationError as error:
+            raise CloudControlUsageError(f"seed_request got a bad value: {error}") from None
+        with self._service.lock:
+            if self._registry.find(request.request_token) is not None:
+                raise CloudControlUsageError(
+                    f"a request with token {request.request_token!r} is already seeded"
+                )
+            self._registry.add(
+                request, progression=progression or Progression.manual(), forced=outcome
+            )
+            return request.model_copy()
+
+    def _token(self, token: str) -> str:
+        if self._registry.find(token) is None:
+            known = ", ".join(r.request_token for r in list(self._registry)[:5]) or "none"
+            raise UnknownRequestError(
+                f"no request with token {token!r} in the fake (first known tokens: {known})"
+            )
+        return token
+
+    def get_request(self, token: str) -> ResourceRequest:
+        """The current state of a request (a copy: changing it changes nothing)."""
+        with self._service.lock:
+            self._registry.tick()
+            request = self._registry.find(self._token(token))
+            assert request is not None
+            return request.model_copy()
+
+    @property
+    def requests(self) -> list[ResourceRequest]:
+        """Every request in the fake, oldest first (copies)."""
+        with self._service.lock:
+            self._registry.tick()
+            return [request.model_copy() for request in self._registry]
+
+    def set_status(
+        self,
+        token: str,
+        status: OperationStatus | str,
+        *,
+        error_code: HandlerErrorCode | str | None = None,
+        status_message: str | None = None,
+    ) -> ResourceRequest:
+        """Put a request in a status directly (no change to resources is made); returns it."""
+        new_status = _enum(OperationStatus, status, "status")
+        code = None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
+        with self._service.lock:
+            self._registry.set_status(self._token(token), new_status, code, status_message)
+        return self.get_request(token)
+
+    def complete(
+        self,
+        token: str,
+        status: OperationStatus | str = OperationStatus.SUCCESS,
+        *,
+        error_code: HandlerErrorCode | str | None = None,
+        status_message: str | None = None,
+    ) -> ResourceRequest:
+        """Finish an in-flight request now: SUCCESS makes its change, FAILED does not; returns it."""
+        final = _enum(OperationStatus, status, "status")
+        if final not in (OperationStatus.SUCCESS, OperationStatus.FAILED):
+            raise CloudControlUsageError(f"complete() takes SUCCESS or FAILED; got {final.value}")
+        if final == OperationStatus.FAILED and error_code is None:
+            raise CloudControlUsageError("complete(..., 'FAILED') needs an error_code, e.g. 'NotFound'")
+        with self._service.lock:
+            request = self._registry.find(self._token(token))
+            assert request is not None
+            if not request.status.in_flight:
+                raise CloudControlUsageError(
+                    f"request {token} is already finished ({request.status.value}); "
+                    "use set_status() to change a finished request"
+                )
+            forced = Outcome.failed(error_code, status_message) if error_code else Outcome()
+            self._registry.finish(token, forced)
+        return self.get_request(token)
+
+    def set_progression(self, token: str, progression: Progression) -> ResourceRequest:
+        """Give an in-flight request a new progression, counted from now; returns it."""
+        with self._service.lock:
+            self._registry.set_progression(self._token(token), progression)
+        return self.get_request(token)
+
+    def advance(self, seconds: float) -> None:
+        """Move the virtual clock on; requests due by then finish, finished ones past 7 days expire."""
+        with self._service.lock:
+            self.clock.advance(seconds)
+            self._registry.tick()
+
+    @property
+    def progression(self) -> Progression:
+        """When requests made through the API finish (for requests made from now on)."""
+        return self._service.progression
+
+    @progression.setter
+    def progression(self, value: Progression) -> None:
+        self._service.progression = value
+
+    def script(
+        self,
+        type_name: str | None = None,
+        operation: Operation | str | None = None,
+        *,
+        progression: Progression | None = None,
+        outcome: Outcome | None = None,
+        hooks: Iterable[HookProgressEvent | Mapping[str, Any]] = (),
+        times: int | None = None,
+    ) -> None:
+        """Script the next API requests that match ``type_name`` and ``operation`` (None: any).
+
+        They finish as ``progression`` says and end as ``outcome`` says (e.g.
+        ``Outcome.failed("NotStabilized")``), carrying ``hooks``; for ``times`` requests, or all.
+        """
+        with self._service.lock:
+            self._service.scripts.append(
+                Script(
+                    type_name=type_name,
+                    operation=None if operation is None else _enum(Operation, operation, "operation"),
+                    progression=progression,
+                    outcome=outcome,
+                    hooks=tuple(
+                        h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h)
+                        for h in hooks
+                    ),
+                    times=times,
+                )
+            )
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def _resource_type(self, type_name: str) -> ResourceType:
+        resource_type = self._catalog.get(type_name)
+        if resource_type is None:
+            raise CloudControlUsageError(
+                f"unknown resource type {type_name!r}; register private types with register_type()"
+            )
+        return resource_type
+
+    def register_type(self, resource_type: ResourceType | Mapping[str, Any]) -> ResourceType:
+        """Make a private or third-party type known: a ``ResourceType``, or its registry schema."""
+        if not isinstance(resource_type, ResourceType):
+            resource_type = ResourceType.from_schema(resource_type)
+        with self._service.lock:
+            self._catalog.register(resource_type)
+        return resource_type
+
+    def seed_resource(
+        self,
+        type_name: str,
+        properties: Mapping[str, Any],
+        *,
+        identifier: str | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> Resource:
+        """Put an existing resource in the store (read-only properties are generated); returns it."""
+        resource_type = self._resource_type(type_name)
+        region = region or self.region
+        account_id = account_id or self.account_id
+        full = resource_type.generate_read_only(properties, region=region, account_id=account_id)
+        identifier = identifier or resource_type.identifier_of(full)
+        assert identifier is not None
+        resource = Resource(
+            type_name=type_name,
+            identifier=identifier,
+            properties=full,
+            region=region,
+            account_id=account_id,
+        )
+        with self._service.lock:
+            if self._store.get((account_id, region), type_name, identifier) is not None:
+                raise CloudControlUsageError(
+                    f"{type_name} {identifier!r} already exists in {account_id}/{region}"
+                )
+            self._store.put(resource)
+        return resource.model_copy(deep=True)
+
+    def get_resource(
+        self, type_name: str, identifier: str, *, region: str | None = None, account_id: str | None = None
+    ) -> Resource:
+        """A resource in the store (a copy), with all its properties, write-only ones too."""
+        scope = (account_id or self.account_id, region or self.region)
+        with self._service.lock:
+            self._registry.tick()
+            resource = self._store.get(scope, type_name, identifier)
+            if resource is None:
+                raise UnknownResourceError(
+                    f"no {type_name} with identifier {identifier!r} in {scope[0]}/{scope[1]}"
+                )
+            return resource.model_copy(deep=True)
+
+    @property
+    def resources(self) -> list[Resource]:
+        """Every resource in the store (copies)."""
+        with self._service.lock:
+            self._registry.tick()
+            return [resource.model_copy(deep=True) for resource in self._store]
+
+    # -- calls, errors, assertions -------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every call served, in order."""
+        with self._service.lock:
+            return list(self._service.calls)
+
+    def calls_to(self, operation: str) -> list[Call]:
+        """The calls of one operation, e.g. ``calls_to("CancelResourceRequest")``."""
+        return [call for call in self.calls if call.operation == operation]
+
+    def inject_error(
+        self,
+        operation: str,
+        error_code: str,
+        *,
+        message: str | None = None,
+        status_code: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``operation`` fail with ``error_code``, as AWS sends it.
+
+        The failing calls change nothing. botocore sees the error as it would see AWS's: it retries a
+        5xx or a throttle, so ``times`` counts attempts, retries included.
+        """
+        if operation not in operation_names():
+            raise CloudControlUsageError(
+                f"unknown operation {operation!r}; one of {', '.join(sorted(operation_names()))}"
+            )
+        if error_code not in error_specs():
+            raise CloudControlUsageError(
+                f"unknown error code {error_code!r}; one of {', '.join(sorted(error_specs()))}"
+            )
+        if times < 1:
+            raise CloudControlUsageError(f"times must be 1 or more; got {times}")
+        error = AWSError(error_code, message, status_code=status_code)
+        with self._service.lock:
+            self._service.injected.setdefault(operation, deque()).extend([error] * times)
+
+    @property
+    def pending_errors(self) -> list[tuple[str, str]]:
+        """The injected errors not raised yet, as (operation, error code)."""
+        with self._service.lock:
+            return [(op, e.code) for op, queue in self._service.injected.items() for e in queue]
+
+    def assert_cancelled(self, token: str) -> None:
+        """Assert that a CancelResourceRequest of ``token`` succeeded."""
+        if not any(
+            call.ok and call.params.get("RequestToken") == token
+            for call in self.calls_to("CancelResourceRequest")
+        ):
+            raise AssertionError(
+                f"expected a successful CancelResourceRequest of {token}, but there was none.\n"
+                + self.describe_calls()
+            )
+
+    def assert_not_cancelled(self, token: str) -> None:
+        """Assert that no CancelResourceRequest of ``token`` succeeded."""
+        cancels = [
+            call
+            for call in self.calls_to("CancelResourceRequest")
+            if call.ok and call.params.get("RequestToken") == token
+        ]
+        if cancels:
+            raise AssertionError(
+                f"expected {token} not to be cancelled, but CancelResourceRequest succeeded "
+                f"{len(cancels)} time(s).\n" + self.describe_calls()
+            )
+
+    def describe_calls(self) -> str:
+        """The call log as text, one call a line, for failure messages."""
+        calls = self.calls
+        if not calls:
+            return "No Cloud Control calls were made."
+        lines = [f"Cloud Control calls made ({len(calls)}):"]
+        for number, call in enumerate(calls, 1):
+            params = ", ".join(f"{k}={v!r}" for k, v in call.params.items())
+            answer = "200" if call.ok else f"{call.status_code} {call.error_code}"
+            lines.append(f"  {number}. {call.operation}({params}) -> {answer}")
+        return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=None)
+def _session() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session()
+
+
+_shared_clients: dict[str, BaseClient] = {}
+
+
+def _client(region: str, **kwargs: Any) -> BaseClient:
+    if not kwargs and region in _shared_clients:
+        return _shared_clients[region]
+    options: dict[str, Any] = {
+        "aws_access_key_id": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "aws_session_token": FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+    }
+    options.update(kwargs)
+    client = _session().create_client("cloudcontrol", region_name=region, **options)
+    if not kwargs:
+        _shared_clients[region] = client
+    return client

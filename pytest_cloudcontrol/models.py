@@ -1,0 +1,183 @@
+"""The fake's data: enums, resource requests, resources, hook events and the call log, as pydantic models.
+
+Field aliases are the wire names (PascalCase), so ``model_dump(by_alias=True, exclude_none=True)`` is the
+wire form. The enums mirror botocore's model; ``tests/test_model_conformance.py`` holds them to it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic.alias_generators import to_pascal
+
+
+Scope = tuple[str, str]
+"""Where requests and resources live: (account id, Region)."""
+
+
+class _WireEnum(str, Enum):
+    def __str__(self) -> str:
+        return self.value
+
+
+class Operation(_WireEnum):
+    """The kind of change a resource request makes (model shape ``Operation``)."""
+
+    CREATE = "CREATE"
+    DELETE = "DELETE"
+    UPDATE = "UPDATE"
+
+
+class OperationStatus(_WireEnum):
+    """Where a resource request is in its lifecycle (model shape ``OperationStatus``)."""
+
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    CANCEL_IN_PROGRESS = "CANCEL_IN_PROGRESS"
+    CANCEL_COMPLETE = "CANCEL_COMPLETE"
+
+    @property
+    def in_flight(self) -> bool:
+        """True while the request still runs (PENDING, IN_PROGRESS, CANCEL_IN_PROGRESS)."""
+        return self in _IN_FLIGHT
+
+
+_IN_FLIGHT = frozenset(
+    {OperationStatus.PENDING, OperationStatus.IN_PROGRESS, OperationStatus.CANCEL_IN_PROGRESS}
+)
+
+
+class HandlerErrorCode(_WireEnum):
+    """Why a handler failed (model shape ``HandlerErrorCode``): a FAILED event's ``ErrorCode``."""
+
+    NotUpdatable = "NotUpdatable"
+    InvalidRequest = "InvalidRequest"
+    AccessDenied = "AccessDenied"
+    UnauthorizedTaggingOperation = "UnauthorizedTaggingOperation"
+    InvalidCredentials = "InvalidCredentials"
+    AlreadyExists = "AlreadyExists"
+    NotFound = "NotFound"
+    ResourceConflict = "ResourceConflict"
+    Throttling = "Throttling"
+    ServiceLimitExceeded = "ServiceLimitExceeded"
+    NotStabilized = "NotStabilized"
+    GeneralServiceException = "GeneralServiceException"
+    ServiceInternalError = "ServiceInternalError"
+    ServiceTimeout = "ServiceTimeout"
+    NetworkFailure = "NetworkFailure"
+    InternalFailure = "InternalFailure"
+
+
+class HookStatus(_WireEnum):
+    """Where a hook invocation is (documented values of the model's free-form ``HookStatus``)."""
+
+    HOOK_PENDING = "HOOK_PENDING"
+    HOOK_IN_PROGRESS = "HOOK_IN_PROGRESS"
+    HOOK_COMPLETE_SUCCEEDED = "HOOK_COMPLETE_SUCCEEDED"
+    HOOK_COMPLETE_FAILED = "HOOK_COMPLETE_FAILED"
+    HOOK_FAILED = "HOOK_FAILED"
+
+
+def _epoch(value: datetime) -> float:
+    # AWS sends epoch seconds with a millisecond fraction, e.g. 1632506656.706.
+    return round(value.timestamp(), 3)
+
+
+WireTime = Annotated[datetime, PlainSerializer(_epoch, return_type=float)]
+"""A timestamp: a ``datetime`` in Python, epoch seconds on the wire."""
+
+
+def utc_from_epoch(seconds: float) -> datetime:
+    """Return the aware UTC ``datetime`` of an epoch time in seconds."""
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+class _WireModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_pascal, populate_by_name=True, extra="forbid", validate_default=False
+    )
+
+
+class HookProgressEvent(_WireModel):
+    """One hook's progress, as GetResourceRequestStatus returns it in ``HooksProgressEvent``."""
+
+    hook_type_name: str
+    hook_status: HookStatus | str = HookStatus.HOOK_COMPLETE_SUCCEEDED
+    hook_type_version_id: str | None = "00000001"
+    hook_type_arn: str | None = None
+    invocation_point: str | None = "PRE_PROVISION"
+    hook_event_time: WireTime | None = None
+    hook_status_message: str | None = None
+    failure_mode: str | None = "FAIL"
+
+
+class ResourceRequest(_WireModel):
+    """A resource request (one Create, Update or Delete) and its current progress event."""
+
+    request_token: str
+    type_name: str
+    operation: Operation
+    status: OperationStatus = Field(alias="OperationStatus")
+    event_time: WireTime
+    identifier: str | None = None
+    resource_model: dict[str, Any] | None = None
+    status_message: str | None = None
+    error_code: HandlerErrorCode | None = None
+    retry_after: WireTime | None = None
+    hooks_request_token: str | None = None
+    hooks: tuple[HookProgressEvent, ...] = Field(default=(), exclude=True)
+    region: str = Field(exclude=True)
+    account_id: str = Field(exclude=True)
+    client_token: str | None = Field(default=None, exclude=True)
+
+    @field_serializer("resource_model")
+    def _resource_model_as_json(self, value: dict[str, Any] | None) -> str | None:
+        # On the wire ResourceModel is a JSON document inside a string.
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+
+    def progress_event(self, *, with_hooks: bool = False) -> dict[str, Any]:
+        """The request's ``ProgressEvent`` in wire form.
+
+        ``HooksRequestToken`` is only in GetResourceRequestStatus answers (``with_hooks=True``).
+        """
+        exclude = None if with_hooks else _NOT_WITHOUT_HOOKS
+        return self.model_dump(by_alias=True, exclude_none=True, exclude=exclude)
+
+
+_NOT_WITHOUT_HOOKS = {"hooks_request_token"}
+
+
+class Resource(_WireModel):
+    """A resource in the fake's store."""
+
+    type_name: str
+    identifier: str
+    properties: dict[str, Any]
+    region: str
+    account_id: str
+
+
+class Call(BaseModel):
+    """One API call the fake served: what was asked and how it was answered."""
+
+    model_config = ConfigDict(frozen=True)
+
+    operation: str
+    params: dict[str, Any]
+    status_code: int
+    error_code: str | None
+    region: str
+    account_id: str
+    request_id: str
+    response: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        """True when the call succeeded (HTTP 200)."""
+        return self.status_code == 200

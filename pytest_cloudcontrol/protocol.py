@@ -1,0 +1,125 @@
+"""The awsJson1_0 wire protocol: decode a request, check it as AWS's front door does, encode the answer.
+
+Every transport hands ``serve`` the same ``HttpRequest`` and sends back the ``HttpResponse``. The checks
+run in AWS's order: JSON body, ``X-Amz-Target``, authentication, types, constraints; then the service.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+from .errors import AWSError
+from .models import Call, Scope
+from .service import CloudControlService
+from .service_model import operation_names, target_prefix
+from .validation import input_validator
+
+CONTENT_TYPE = "application/x-amz-json-1.0"
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """What a transport received: URL, headers (lower-case names, text values) and body."""
+
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """What a transport sends back: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Who the caller is when the request does not say: the fake's Region and account."""
+
+    region: str
+    account_id: str
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    require_signature: bool = True
+
+    def scope(self, request: HttpRequest) -> Scope:
+        """The (account, Region) a request is for, read from its SigV4 credential scope.
+
+        ``Credential=<access key>/<date>/<region>/cloudcontrolapi/aws4_request``: the Region is in the
+        scope; the access key maps to an account through ``accounts``. An unsigned request (fast mode)
+        is for the Region in the host name, ``cloudcontrolapi.<region>.amazonaws.com``.
+        """
+        authorization = request.headers.get("authorization")
+        if authorization:
+            start = authorization.find("Credential=")
+            if start >= 0:
+                parts = authorization[start + 11 :].split("/", 3)
+                if len(parts) == 4:
+                    return self.accounts.get(parts[0], self.account_id), parts[2]
+        elif self.require_signature:
+            raise AWSError("MissingAuthenticationTokenException")
+        host = request.url.split("://", 1)[-1].split("/", 1)[0]
+        labels = host.split(".")
+        region = labels[1] if len(labels) > 2 and labels[0] == "cloudcontrolapi" else self.region
+        return self.account_id, region
+
+
+def _decode_body(body: bytes) -> dict[str, Any]:
+    try:
+        params = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        params = None
+    if not isinstance(params, dict):
+        raise AWSError("SerializationException")
+    return params
+
+
+def _operation(headers: Mapping[str, str]) -> str:
+    prefix, _, name = (headers.get("x-amz-target") or "").partition(".")
+    if prefix != target_prefix() or name not in operation_names():
+        raise AWSError("UnknownOperationException")
+    return name
+
+
+def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest) -> HttpResponse:
+    """Answer one HTTP request as the Cloud Control endpoint would, and log it as a ``Call``."""
+    operation = request.headers.get("x-amz-target") or ""
+    params: dict[str, Any] = {}
+    scope = (endpoint.account_id, endpoint.region)
+    try:
+        params = _decode_body(request.body)
+        operation = _operation(request.headers)
+        scope = endpoint.scope(request)
+        service.raise_injected(operation)
+        input_validator(operation)(params)
+        status, answer = 200, service.handle(operation, params, scope)
+    except AWSError as error:
+        status, answer = error.status_code, error.body()
+    request_id = str(uuid.uuid4())
+    service.record(
+        Call(
+            operation=operation,
+            params=params,
+            status_code=status,
+            error_code=None if status == 200 else answer["__type"].rpartition("#")[2],
+            region=scope[1],
+            account_id=scope[0],
+            request_id=request_id,
+            response=answer,
+        )
+    )
+    body = json.dumps(answer, separators=(",", ":")).encode()
+    headers = {
+        "x-amzn-requestid": request_id,
+        "content-type": CONTENT_TYPE,
+        "content-length": str(len(body)),
+        "date": formatdate(usegmt=True),
+    }
+    return HttpResponse(status, headers, body)

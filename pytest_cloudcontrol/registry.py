@@ -1,0 +1,277 @@
+"""The request registry: every resource request per account and Region, its lifecycle and its expiry.
+
+State only; the rules of the API live in ``service.py``. Callers hold the fake's lock.
+
+Costs: a lookup is one dict access; a status change moves one sequence number between two sorted
+buckets; a list page bisects into the buckets its filter selects and merges at most a page from each,
+so it costs per page, never per registry size. Due and expired requests wait in heaps, so checking for
+them costs nothing when there are none.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import uuid
+from bisect import bisect_right, insort
+from collections.abc import Iterable, Iterator
+from .clock import VirtualClock
+from .lifecycle import Effect, Outcome, Progression
+from .models import (
+    HandlerErrorCode,
+    Operation,
+    OperationStatus,
+    ResourceRequest,
+    Scope,
+    utc_from_epoch,
+)
+
+EXPIRY_SECONDS = 7 * 24 * 3600  # AWS keeps a finished request for seven days.
+RETRY_AFTER_SECONDS = 5.0  # In-flight events ask to be polled again after the waiter's own delay.
+
+_IN_FLIGHT = (
+    OperationStatus.PENDING,
+    OperationStatus.IN_PROGRESS,
+    OperationStatus.CANCEL_IN_PROGRESS,
+)
+
+
+def new_token() -> str:
+    """A fresh request token: a lower-case UUID4, as AWS makes them."""
+    return str(uuid.uuid4())
+
+
+class _Entry:
+    """A request and the registry's bookkeeping for it."""
+
+    __slots__ = (
+        "effect",
+        "forced",
+        "generation",
+        "progression",
+        "reads",
+        "request",
+        "scope",
+        "seq",
+        "started",
+    )
+
+    def __init__(
+        self,
+        request: ResourceRequest,
+        seq: int,
+        progression: Progression,
+        effect: Effect | None,
+        forced: Outcome | None,
+    ) -> None:
+        self.request = request
+        self.scope: Scope = (request.account_id, request.region)
+        self.seq = seq
+        self.progression = progression
+        self.effect = effect
+        self.forced = forced
+        self.reads = 0
+        self.started = 0.0
+        self.generation = 0  # bumped on every change, so stale heap items are recognised
+
+
+class RequestRegistry:
+    """All resource requests of one fake, with their lifecycle."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self.clock = clock
+        self.cancel_applies_change = False
+        self.cancel_progression = Progression.immediate()
+        self._by_token: dict[str, _Entry] = {}
+        self._by_seq: dict[int, _Entry] = {}
+        self._buckets: dict[tuple[Scope, Operation, OperationStatus], list[int]] = {}
+        self._writes: dict[tuple[Scope, str, str], str] = {}
+        self._due: list[tuple[float, int, int]] = []
+        self._expiry: list[tuple[float, int, int]] = []
+        self._seq = itertools.count(1)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._by_token)
+
+    def __iter__(self) -> Iterator[ResourceRequest]:
+        return (entry.request for entry in self._by_token.values())
+
+    def find(self, token: str, scope: Scope | None = None) -> ResourceRequest | None:
+        """The request with this token, if it lives in ``scope`` (any scope when None)."""
+        entry = self._by_token.get(token)
+        if entry is None or (scope is not None and entry.scope != scope):
+            return None
+        return entry.request
+
+    def in_flight_write(self, scope: Scope, type_name: str, identifier: str) -> str | None:
+        """The token of the in-flight request on this resource, if there is one."""
+        return self._writes.get((scope, type_name, identifier))
+
+    def page(
+        self,
+        scope: Scope,
+        operations: Iterable[Operation] | None,
+        statuses: Iterable[OperationStatus] | None,
+        after: int,
+        limit: int,
+    ) -> tuple[list[ResourceRequest], int | None]:
+        """Up to ``limit`` requests after position ``after``, oldest first, and the next position."""
+        ops = tuple(Operation) if operations is None else tuple(dict.fromkeys(operations))
+        stats = tuple(OperationStatus) if statuses is None else tuple(dict.fromkeys(statuses))
+        runs = []
+        for key in itertools.product((scope,), ops, stats):
+            bucket = self._buckets.get(key)
+            if bucket:
+                start = bisect_right(bucket, after)
+                runs.append(bucket[start : start + limit + 1])
+        seqs = list(itertools.islice(heapq.merge(*runs), limit + 1))
+        more = len(seqs) > limit
+        seqs = seqs[:limit]
+        return [self._by_seq[seq].request for seq in seqs], (seqs[-1] if more else None)
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        request: ResourceRequest,
+        *,
+        progression: Progression,
+        effect: Effect | None = None,
+        forced: Outcome | None = None,
+    ) -> ResourceRequest:
+        """Register a new request in whatever status it has."""
+        if request.request_token in self._by_token:
+            raise ValueError(f"a request with token {request.request_token!r} already exists")
+        seq = next(self._seq)
+        entry = _Entry(request, seq, progression, effect, forced)
+        self._by_token[request.request_token] = entry
+        self._by_seq[seq] = entry
+        self._index(entry)
+        self._scheduled(entry)
+        return request
+
+    def read(self, token: str) -> None:
+        """Count one status read of a request; a request due after N reads finishes here."""
+        entry = self._by_token[token]
+        if entry.request.status not in _IN_FLIGHT:
+            return
+        entry.reads += 1
+        if entry.progression.kind == "reads" and entry.reads >= entry.progression.reads:
+            self.finish(token)
+
+    def start_cancel(self, token: str) -> None:
+        """Move an in-flight request to CANCEL_IN_PROGRESS; the cancel progression finishes it."""
+        entry = self._by_token[token]
+        entry.progression = self.cancel_progression
+        self._change(entry, OperationStatus.CANCEL_IN_PROGRESS)
+
+    def finish(self, token: str, forced: Outcome | None = None) -> None:
+        """Finish an in-flight request now: run its effect, or take the forced outcome."""
+        entry = self._by_token[token]
+        if entry.request.status == OperationStatus.CANCEL_IN_PROGRESS:
+            if self.cancel_applies_change and entry.effect is not None:
+                entry.effect()
+            self._change(entry, OperationStatus.CANCEL_COMPLETE)
+            return
+        outcome = forced or entry.forced
+        if outcome is None or outcome.status == OperationStatus.SUCCESS:
+            outcome = entry.effect() if entry.effect is not None else (outcome or Outcome())
+        self._change(entry, outcome.status, outcome.error_code, outcome.status_message, outcome)
+
+    def set_status(
+        self,
+        token: str,
+        status: OperationStatus,
+        error_code: HandlerErrorCode | None = None,
+        status_message: str | None = None,
+    ) -> None:
+        """Put a request in a status directly, without running its effect."""
+        self._change(self._by_token[token], status, error_code, status_message)
+
+    def set_progression(self, token: str, progression: Progression) -> None:
+        """Give an in-flight request a new progression, counted from now."""
+        entry = self._by_token[token]
+        entry.progression = progression
+        self._change(entry, entry.request.status, entry.request.error_code)
+
+    def tick(self) -> None:
+        """Finish the requests that are due by the virtual clock and drop the expired ones."""
+        now = self.clock.time()
+        while self._due and self._due[0][0] <= now:
+            _, seq, generation = heapq.heappop(self._due)
+            entry = self._by_seq.get(seq)
+            if entry is not None and entry.generation == generation:
+                self.finish(entry.request.request_token)
+        while self._expiry and self._expiry[0][0] <= now:
+            _, seq, generation = heapq.heappop(self._expiry)
+            entry = self._by_seq.get(seq)
+            if entry is not None and entry.generation == generation:
+                self._remove(entry)
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _change(
+        self,
+        entry: _Entry,
+        status: OperationStatus,
+        error_code: HandlerErrorCode | None = None,
+        status_message: str | None = None,
+        outcome: Outcome | None = None,
+    ) -> None:
+        self._unindex(entry)
+        request = entry.request
+        if outcome is not None and outcome.identifier is not None:
+            request.identifier = outcome.identifier
+        if outcome is not None and outcome.resource_model is not None:
+            request.resource_model = outcome.resource_model
+        request.status = status
+        request.error_code = error_code
+        request.status_message = status_message
+        request.event_time = self.clock.now()
+        request.retry_after = None
+        entry.generation += 1
+        entry.reads = 0
+        self._index(entry)
+        self._scheduled(entry)
+
+    def _scheduled(self, entry: _Entry) -> None:
+        """Set up what happens next to a request that just got its status: finish or expiry."""
+        now = self.clock.time()
+        request = entry.request
+        if request.status in _IN_FLIGHT:
+            entry.started = now
+            request.retry_after = request.retry_after or utc_from_epoch(now + RETRY_AFTER_SECONDS)
+            due = entry.progression.due_time(now)
+            if due is not None:
+                heapq.heappush(self._due, (due, entry.seq, entry.generation))
+        else:
+            finished = request.event_time.timestamp()
+            heapq.heappush(self._expiry, (finished + EXPIRY_SECONDS, entry.seq, entry.generation))
+
+    def _index(self, entry: _Entry) -> None:
+        request = entry.request
+        bucket = self._buckets.setdefault((entry.scope, request.operation, request.status), [])
+        if not bucket or bucket[-1] < entry.seq:
+            bucket.append(entry.seq)
+        else:
+            insort(bucket, entry.seq)
+        if request.identifier is not None and request.status in _IN_FLIGHT:
+            self._writes[(entry.scope, request.type_name, request.identifier)] = (
+                request.request_token
+            )
+
+    def _unindex(self, entry: _Entry) -> None:
+        request = entry.request
+        bucket = self._buckets[(entry.scope, request.operation, request.status)]
+        del bucket[bisect_right(bucket, entry.seq) - 1]
+        if request.identifier is not None:
+            key = (entry.scope, request.type_name, request.identifier)
+            if self._writes.get(key) == request.request_token:
+                del self._writes[key]
+
+    def _remove(self, entry: _Entry) -> None:
+        self._unindex(entry)
+        del self._by_token[entry.request.request_token]
+        del self._by_seq[entry.seq]

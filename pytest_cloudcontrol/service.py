@@ -1,0 +1,461 @@
+"""The eight Cloud Control operations over the registry and the store: pure Python, no HTTP.
+
+Each operation takes the decoded, validated input and the caller's scope, and returns the output
+structure in wire form or raises the ``AWSError`` AWS would answer. Callers hold the fake's lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import json
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonpatch
+
+from .clock import VirtualClock
+from .errors import AWSError
+from .lifecycle import Outcome, Progression
+from .models import (
+    Call,
+    HandlerErrorCode,
+    HookProgressEvent,
+    Operation,
+    OperationStatus,
+    Resource,
+    ResourceRequest,
+    Scope,
+)
+from .registry import RequestRegistry, new_token
+from .resource_types import ResourceType, ResourceTypeCatalog
+from .store import ResourceStore
+
+CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
+DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
+LIST_RESOURCES_PAGE = 100  # AWS ignores ListResources' MaxResults; the handler picks the page size.
+
+Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
+
+
+@dataclass
+class Script:
+    """How the next requests made through the API that match ``type_name``/``operation`` behave."""
+
+    type_name: str | None = None
+    operation: Operation | None = None
+    progression: Progression | None = None
+    outcome: Outcome | None = None
+    hooks: tuple[HookProgressEvent, ...] = ()
+    times: int | None = None
+    used: int = field(default=0, init=False)
+
+    def matches(self, type_name: str, operation: Operation) -> bool:
+        """True when this script applies to a new request of ``operation`` on ``type_name``."""
+        return (self.type_name in (None, type_name)) and (self.operation in (None, operation))
+
+
+def _encode_position(position: int) -> str:
+    return base64.b64encode(f"v1:{position}".encode()).decode()
+
+
+def _decode_position(token: str | None) -> int | None:
+    """The position a NextToken stands for; None for a token the fake never gave out."""
+    if token is None:
+        return 0
+    try:
+        version, _, number = base64.b64decode(token, validate=True).decode().partition(":")
+        return int(number) if version == "v1" else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def not_found_message(type_name: str, identifier: str) -> str:
+    """The handler's NotFound text: ``Resource of type '<T>' with identifier '<id>' was not found.``"""
+    return f"Resource of type '{type_name}' with identifier '{identifier}' was not found."
+
+
+def handler_failure(code: str, type_name: str, message: str, handler_code: HandlerErrorCode) -> AWSError:
+    """A handler-backed failure in AWS's shared template, naming a fresh handler RequestToken."""
+    return AWSError(
+        code,
+        f"{type_name} Handler returned status FAILED: {message} "
+        f"(HandlerErrorCode: {handler_code.value}, RequestToken: {new_token()})",
+    )
+
+
+class CloudControlService:
+    """The service behind the wire: one method per operation, dispatched by ``handle``.
+
+    It also keeps the call log and the errors a test injected; one lock guards all of its state.
+    """
+
+    def __init__(
+        self,
+        registry: RequestRegistry,
+        store: ResourceStore,
+        catalog: ResourceTypeCatalog,
+        clock: VirtualClock,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+        self.progression = Progression.immediate()
+        self.validate_desired_state = False
+        self.scripts: list[Script] = []
+        self.calls: list[Call] = []
+        self.injected: dict[str, deque[AWSError]] = {}
+        self.lock = threading.RLock()
+        self._client_tokens: dict[tuple[Scope, str], tuple[str, str, float]] = {}
+        self._handlers: dict[str, Handler] = {
+            "CancelResourceRequest": self.cancel_resource_request,
+            "GetResourceRequestStatus": self.get_resource_request_status,
+            "ListResourceRequests": self.list_resource_requests,
+            "CreateResource": self.create_resource,
+            "UpdateResource": self.update_resource,
+            "DeleteResource": self.delete_resource,
+            "GetResource": self.get_resource,
+            "ListResources": self.list_resources,
+        }
+
+    def handle(self, operation: str, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """Serve one validated call: let due requests finish, then run the operation."""
+        with self.lock:
+            self.registry.tick()
+            return self._handlers[operation](params, scope)
+
+    def raise_injected(self, operation: str) -> None:
+        """Raise the next error a test injected for this operation, if any is left."""
+        with self.lock:
+            queue = self.injected.get(operation)
+            if queue:
+                raise queue.popleft()
+
+    def record(self, call: Call) -> None:
+        """Log a served call."""
+        with self.lock:
+            self.calls.append(call)
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def _request(self, token: str, scope: Scope) -> ResourceRequest:
+        request = self.registry.find(token, scope)
+        if request is None:
+            raise AWSError("RequestTokenNotFoundException", f"Request with token {token} was not found")
+        return request
+
+    def cancel_resource_request(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """CancelResourceRequest: stop an in-flight request; a finished one cannot be cancelled."""
+        token = params["RequestToken"]
+        request = self._request(token, scope)
+        if request.status in (OperationStatus.PENDING, OperationStatus.IN_PROGRESS):
+            self.registry.start_cancel(token)
+        elif request.status in (OperationStatus.SUCCESS, OperationStatus.FAILED):
+            raise AWSError(
+                "ValidationException", f"Request {token} is already in status {request.status.value}"
+            )
+        return {"ProgressEvent": request.progress_event()}
+
+    def get_resource_request_status(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """GetResourceRequestStatus: the current event, with hook events when a hook ran."""
+        token = params["RequestToken"]
+        request = self._request(token, scope)
+        self.registry.read(token)
+        answer: dict[str, Any] = {"ProgressEvent": request.progress_event(with_hooks=True)}
+        if request.hooks:
+            answer["HooksProgressEvent"] = [
+                hook.model_dump(by_alias=True, exclude_none=True) for hook in request.hooks
+            ]
+        return answer
+
+    def list_resource_requests(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """ListResourceRequests: the scope's requests, filtered (AND of the two lists), paged."""
+        after = _decode_position(params.get("NextToken"))
+        if after is None:
+            raise AWSError("ValidationException", "Invalid NextToken")
+        status_filter = params.get("ResourceRequestStatusFilter") or {}
+        operations = status_filter.get("Operations")
+        statuses = status_filter.get("OperationStatuses")
+        requests, position = self.registry.page(
+            scope,
+            None if operations is None else [Operation(op) for op in operations],
+            None if statuses is None else [OperationStatus(st) for st in statuses],
+            after,
+            params.get("MaxResults") or DEFAULT_LIST_REQUESTS,
+        )
+        answer: dict[str, Any] = {
+            "ResourceRequestStatusSummaries": [request.progress_event() for request in requests]
+        }
+        if position is not None:
+            answer["NextToken"] = _encode_position(position)
+        return answer
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def _type(self, type_name: str, action: str) -> ResourceType:
+        resource_type = self.catalog.get(type_name)
+        if resource_type is None:
+            raise AWSError("TypeNotFoundException", f"The type '{type_name}' cannot be found.")
+        if action not in resource_type.handlers:
+            raise AWSError(
+                "UnsupportedActionException",
+                f"Resource type {type_name} does not support {action.upper()} action",
+            )
+        return resource_type
+
+    def _resource(self, scope: Scope, type_name: str, identifier: str) -> Resource:
+        resource = self.store.get(scope, type_name, identifier)
+        if resource is None:
+            raise handler_failure(
+                "ResourceNotFoundException",
+                type_name,
+                not_found_message(type_name, identifier),
+                HandlerErrorCode.NotFound,
+            )
+        return resource
+
+    def _replayed(self, fingerprint: str, client_token: str, scope: Scope) -> ResourceRequest | None:
+        """The first request of a retried ClientToken, or None for a new one; a reuse that differs fails."""
+        known = self._client_tokens.get((scope, client_token))
+        if known is None or known[2] + CLIENT_TOKEN_SECONDS <= self.clock.time():
+            return None
+        first_fingerprint, first_token, _ = known
+        if first_fingerprint != fingerprint:
+            raise AWSError(
+                "ClientTokenConflictException",
+                f"ClientToken {client_token} is already associated with an existing operation "
+                f"with RequestToken {first_token}",
+            )
+        return self.registry.find(first_token, scope)
+
+    def _start(
+        self,
+        params: dict[str, Any],
+        scope: Scope,
+        operation: Operation,
+        identifier: str | None,
+        effect: Callable[[], Outcome],
+    ) -> dict[str, Any]:
+        """Register a new write request in flight and answer its first event.
+
+        A retry with the same ClientToken and the same input answers the first request's event.
+        """
+        type_name = params["TypeName"]
+        client_token = params.get("ClientToken")
+        if client_token is not None:
+            fingerprint = operation.value + json.dumps(
+                {k: v for k, v in params.items() if k != "ClientToken"}, sort_keys=True
+            )
+            replayed = self._replayed(fingerprint, client_token, scope)
+            if replayed is not None:
+                return {"ProgressEvent": replayed.progress_event()}
+        if identifier is not None:
+            in_flight = self.registry.in_flight_write(scope, type_name, identifier)
+            if in_flight is not None:
+                raise AWSError(
+                    "ConcurrentOperationException",
+                    f"Another Operation on resource {identifier} with RequestToken {in_flight} "
+                    "is in progress",
+                )
+        script = self._script_for(type_name, operation)
+        hooks = script.hooks if script else ()
+        request = ResourceRequest(
+            request_token=new_token(),
+            type_name=type_name,
+            operation=operation,
+            status=OperationStatus.IN_PROGRESS,
+            event_time=self.clock.now(),
+            identifier=identifier,
+            hooks=hooks,
+            hooks_request_token=new_token() if hooks else None,
+            region=scope[1],
+            account_id=scope[0],
+            client_token=client_token,
+        )
+        self.registry.add(
+            request,
+            progression=(script.progression if script and script.progression else self.progression),
+            effect=effect,
+            forced=script.outcome if script else None,
+        )
+        if client_token is not None:
+            self._client_tokens[(scope, client_token)] = (
+                fingerprint,
+                request.request_token,
+                self.clock.time(),
+            )
+        return {"ProgressEvent": request.progress_event()}
+
+    def _script_for(self, type_name: str, operation: Operation) -> Script | None:
+        for script in self.scripts:
+            if script.matches(type_name, operation):
+                script.used += 1
+                if script.times is not None and script.used >= script.times:
+                    self.scripts.remove(script)
+                return script
+        return None
+
+    def create_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """CreateResource: start a create; it fails later with AlreadyExists if the identifier is taken."""
+        type_name = params["TypeName"]
+        resource_type = self._type(type_name, "create")
+        desired = _properties(params["DesiredState"], "DesiredState")
+        if self.validate_desired_state:
+            from .schema_validation import validate_properties
+
+            problems = validate_properties(resource_type, desired)
+            if problems:
+                raise AWSError(
+                    "ValidationException", "Model validation failed (" + "\n".join(problems) + ")"
+                )
+        account_id, region = scope
+
+        def create() -> Outcome:
+            properties = resource_type.generate_read_only(
+                desired, region=region, account_id=account_id
+            )
+            identifier = resource_type.identifier_of(properties)
+            assert identifier is not None, "generate_read_only fills the primary identifier"
+            if self.store.get(scope, type_name, identifier) is not None:
+                return Outcome.failed(
+                    HandlerErrorCode.AlreadyExists,
+                    f"Resource of type '{type_name}' with identifier '{identifier}' already exists.",
+                )
+            self.store.put(Resource(
+                type_name=type_name,
+                identifier=identifier,
+                properties=properties,
+                region=region,
+                account_id=account_id,
+            ))
+            return Outcome(
+                identifier=identifier,
+                resource_model=resource_type.without_write_only(properties),
+            )
+
+        return self._start(
+            params, scope, Operation.CREATE, resource_type.identifier_of(desired), create
+        )
+
+    def update_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """UpdateResource: check the JSON Patch now, apply it when the request finishes."""
+        type_name, identifier = params["TypeName"], params["Identifier"]
+        resource_type = self._type(type_name, "update")
+        patch = _patch(params["PatchDocument"])
+        touched = resource_type.create_only_violations(op["path"] for op in patch.patch)
+        if touched:
+            raise AWSError(
+                "NotUpdatableException",
+                f"Invalid patch update: createOnlyProperties [{', '.join(touched)}] cannot be updated",
+            )
+        _apply(patch, self._resource(scope, type_name, identifier).properties)
+
+        def update() -> Outcome:
+            resource = self.store.get(scope, type_name, identifier)
+            if resource is None:
+                return Outcome.failed(
+                    HandlerErrorCode.NotFound, not_found_message(type_name, identifier)
+                )
+            try:
+                properties = _apply(patch, resource.properties)
+            except AWSError as error:
+                return Outcome.failed(HandlerErrorCode.InvalidRequest, error.message)
+            self.store.put(resource.model_copy(update={"properties": properties}))
+            return Outcome(resource_model=resource_type.without_write_only(properties))
+
+        return self._start(params, scope, Operation.UPDATE, identifier, update)
+
+    def delete_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """DeleteResource: start a delete; a missing resource fails later with NotFound."""
+        type_name, identifier = params["TypeName"], params["Identifier"]
+        self._type(type_name, "delete")
+
+        def delete() -> Outcome:
+            if not self.store.delete(scope, type_name, identifier):
+                return Outcome.failed(
+                    HandlerErrorCode.NotFound, not_found_message(type_name, identifier)
+                )
+            return Outcome()
+
+        return self._start(params, scope, Operation.DELETE, identifier, delete)
+
+    def get_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """GetResource: the resource's current properties, write-only ones left out."""
+        type_name, identifier = params["TypeName"], params["Identifier"]
+        resource_type = self._type(type_name, "read")
+        resource = self._resource(scope, type_name, identifier)
+        return {
+            "TypeName": type_name,
+            "ResourceDescription": _description(resource_type, resource),
+        }
+
+    def list_resources(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """ListResources: a page of the type's resources, children of ``ResourceModel`` when given."""
+        type_name = params["TypeName"]
+        resource_type = self._type(type_name, "list")
+        model = _properties(params["ResourceModel"], "ResourceModel") if params.get("ResourceModel") else {}
+        missing = [key for key in resource_type.list_required if key not in model]
+        if missing:
+            raise AWSError(
+                "InvalidRequestException",
+                f"Missing or invalid ResourceModel property in {type_name} list handler request "
+                f"input.Required property: (#: required key [{missing[0]}] not found)",
+            )
+        after = _decode_position(params.get("NextToken"))
+        if after is None:
+            raise AWSError("InvalidRequestException", "Invalid NextToken")
+        resources, position = self.store.page(scope, type_name, model, after, LIST_RESOURCES_PAGE)
+        answer: dict[str, Any] = {
+            "TypeName": type_name,
+            "ResourceDescriptions": [_description(resource_type, r) for r in resources],
+        }
+        if position is not None:
+            answer["NextToken"] = _encode_position(position)
+        return answer
+
+
+def _description(resource_type: ResourceType, resource: Resource) -> dict[str, Any]:
+    properties = resource_type.without_write_only(resource.properties)
+    return {"Identifier": resource.identifier, "Properties": json.dumps(properties)}
+
+
+def _properties(document: str, member: str) -> dict[str, Any]:
+    """Parse a ``Properties`` member: a JSON object inside a string."""
+    try:
+        value = json.loads(document)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise AWSError(
+            "ValidationException", f"Model validation failed (#: {member} must be a JSON object)"
+        )
+    return value
+
+
+def _patch(document: str) -> jsonpatch.JsonPatch:
+    try:
+        patch = jsonpatch.JsonPatch.from_string(document)
+        paths = [op["path"] for op in patch.patch]
+    except (ValueError, TypeError, KeyError, jsonpatch.JsonPatchException) as error:
+        raise AWSError(
+            "ValidationException", f"Invalid patch document: not an RFC 6902 JSON Patch ({error})"
+        ) from None
+    if not all(isinstance(path, str) for path in paths):
+        raise AWSError("ValidationException", "Invalid patch document: every path must be a string")
+    return patch
+
+
+def _apply(patch: jsonpatch.JsonPatch, properties: dict[str, Any]) -> dict[str, Any]:
+    """The properties with the patch applied (a new dict), or the ValidationException AWS answers."""
+    try:
+        patched = patch.apply(copy.deepcopy(properties))
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
+        raise AWSError("ValidationException", f"Invalid patch update: {error}") from None
+    if not isinstance(patched, dict):
+        raise AWSError("ValidationException", "Invalid patch update: the properties must stay an object")
+    return patched

@@ -1,0 +1,55 @@
+"""botocore's model of Cloud Control, loaded once: the single source of shapes, enums and errors."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel
+
+SERVICE_NAME = "cloudcontrol"
+
+
+@cache
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@cache
+def service_model() -> ServiceModel:
+    """Return botocore's ``cloudcontrol`` service model."""
+    return _session().get_service_model(SERVICE_NAME)
+
+
+@cache
+def raw_model(kind: str = "service-2") -> dict[str, Any]:
+    """Return the raw JSON of a model file (``service-2``, ``waiters-2`` or ``paginators-1``)."""
+    loader = _session().get_component("data_loader")
+    model: dict[str, Any] = loader.load_service_model(SERVICE_NAME, kind)
+    return model
+
+
+@cache
+def operation_model(name: str) -> OperationModel:
+    """Return the operation model of one Cloud Control operation, e.g. ``CancelResourceRequest``."""
+    return service_model().operation_model(name)
+
+
+@cache
+def operation_names() -> frozenset[str]:
+    """Return the names of the operations the service has."""
+    return frozenset(service_model().operation_names)
+
+
+@cache
+def enum_values(shape_name: str) -> tuple[str, ...]:
+    """Return the enum values of a string shape, in the model's order."""
+    return tuple(service_model().shape_for(shape_name).enum)
+
+
+@cache
+def target_prefix() -> str:
+    """Return the ``X-Amz-Target`` prefix, ``CloudApiService``."""
+    prefix: str = service_model().metadata["targetPrefix"]
+    return prefix

@@ -1,0 +1,76 @@
+"""The resource store: the resources that exist, per account, Region and type. Callers hold the lock.
+
+Each type keeps its resources in creation order under a sequence number, so a ListResources page
+bisects to its start and reads one page.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .models import Resource, Scope
+
+
+class ResourceStore:
+    """All resources of one fake."""
+
+    def __init__(self) -> None:
+        self._seqs: dict[tuple[Scope, str], list[int]] = {}
+        self._by_seq: dict[int, Resource] = {}
+        self._by_key: dict[tuple[Scope, str, str], int] = {}
+        self._seq = itertools.count(1)
+
+    def __len__(self) -> int:
+        return len(self._by_seq)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._by_seq.values())
+
+    def get(self, scope: Scope, type_name: str, identifier: str) -> Resource | None:
+        """The resource, or None if it does not exist."""
+        seq = self._by_key.get((scope, type_name, identifier))
+        return None if seq is None else self._by_seq[seq]
+
+    def put(self, resource: Resource) -> None:
+        """Create the resource, or replace the one with the same identifier in place."""
+        scope = (resource.account_id, resource.region)
+        key = (scope, resource.type_name, resource.identifier)
+        seq = self._by_key.get(key)
+        if seq is None:
+            seq = next(self._seq)
+            self._by_key[key] = seq
+            self._seqs.setdefault((scope, resource.type_name), []).append(seq)
+        self._by_seq[seq] = resource
+
+    def delete(self, scope: Scope, type_name: str, identifier: str) -> bool:
+        """Delete the resource; False if it did not exist."""
+        seq = self._by_key.pop((scope, type_name, identifier), None)
+        if seq is None:
+            return False
+        del self._by_seq[seq]
+        seqs = self._seqs[(scope, type_name)]
+        del seqs[bisect_right(seqs, seq) - 1]
+        return True
+
+    def page(
+        self,
+        scope: Scope,
+        type_name: str,
+        parent: Mapping[str, Any],
+        after: int,
+        limit: int,
+    ) -> tuple[list[Resource], int | None]:
+        """Up to ``limit`` resources after position ``after`` whose properties match ``parent``."""
+        seqs = self._seqs.get((scope, type_name), [])
+        found: list[int] = []
+        for index in range(bisect_right(seqs, after), len(seqs)):
+            seq = seqs[index]
+            properties = self._by_seq[seq].properties
+            if all(properties.get(key) == value for key, value in parent.items()):
+                if len(found) == limit:
+                    return [self._by_seq[s] for s in found], found[-1]
+                found.append(seq)
+        return [self._by_seq[s] for s in found], None

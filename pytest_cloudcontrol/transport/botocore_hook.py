@@ -1,0 +1,88 @@
+"""The botocore transport: a ``before-send.cloudcontrol`` handler that answers instead of the network.
+
+The handler is added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module is imported, so every
+botocore session made afterwards carries it (pytest imports the plugin before any test module); it is
+inert while no fake is active. It is registered on the ``cloudcontrol`` service only: other services,
+and a moto mock beside it, never see it. botocore still serializes, signs, retries and parses, exactly
+as it does against AWS.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import botocore
+from botocore import handlers
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from ..protocol import HttpRequest, HttpResponse
+
+Serve = Callable[[HttpRequest], HttpResponse]
+
+# The fakes that are active, innermost last; botocore calls the handler from any thread.
+_active: list[tuple[Serve, bool]] = []
+
+
+class _Body(io.BytesIO):
+    """The raw body botocore reads through ``stream()``, as it reads urllib3's."""
+
+    def stream(self, amt: int = 1024 * 1024, decode_content: bool = True) -> Iterator[bytes]:
+        yield self.getvalue()
+
+
+def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+    if not _active:
+        return None
+    serve, _ = _active[-1]
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = body.read()
+    headers = {
+        name.lower(): value.decode() if isinstance(value, bytes) else value
+        for name, value in request.headers.items()
+    }
+    response = serve(HttpRequest(request.url, headers, body))
+    return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+
+
+def _signer(**kwargs: Any) -> object | None:
+    # Fast mode: an active fake that takes unsigned requests saves botocore the SigV4 work.
+    if _active and _active[-1][1]:
+        return botocore.UNSIGNED
+    return None
+
+
+_HANDLERS = (
+    ("before-send.cloudcontrol", _answer, handlers.REGISTER_FIRST),
+    ("choose-signer.cloudcontrol", _signer, handlers.REGISTER_FIRST),
+)
+
+
+def install() -> None:
+    """Make every botocore session created from now on carry the (inert) handlers; idempotent."""
+    for spec in _HANDLERS:
+        if spec not in handlers.BUILTIN_HANDLERS:
+            handlers.BUILTIN_HANDLERS.append(spec)
+
+
+def activate(serve: Serve, *, unsigned: bool = False) -> None:
+    """Route every cloudcontrol call in the process to ``serve`` until ``deactivate``."""
+    install()
+    _active.append((serve, unsigned))
+
+
+def deactivate(serve: Serve) -> None:
+    """Stop routing to ``serve``; an outer active fake, if any, takes over again."""
+    for index in range(len(_active) - 1, -1, -1):
+        if _active[index][0] is serve:
+            del _active[index]
+            return
+
+
+install()

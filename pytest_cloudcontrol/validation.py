@@ -1,0 +1,186 @@
+"""Server-side input validation, compiled from botocore's input shapes, worded like AWS's Coral framework.
+
+Two passes, in AWS's order: JSON types first (a wrong type is a ``SerializationException``), then the
+model's constraints (``ValidationException``: ``N validation errors detected: ...``). Each operation's
+validator is compiled once from the model, so a call costs a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from botocore.model import ListShape, Shape, StructureShape
+
+from .errors import AWSError
+from .service_model import operation_model
+
+_MAX_LISTED = 10  # Coral lists at most ten violations in one message.
+
+# A check appends violation texts for one value found at a dotted, lower-camel path.
+Check = Callable[[Any, str, list[str]], None]
+
+
+def _lower_camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _java_text(value: Any) -> str:
+    # Coral quotes values as Java's toString() renders them.
+    if isinstance(value, list):
+        return "[" + ", ".join(_java_text(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _violation(value: Any, path: str, constraint: str, *, sensitive: bool) -> str:
+    # Sensitive members (Properties, PatchDocument) are redacted: the value is never echoed.
+    shown = "" if sensitive else f" '{_java_text(value)}'"
+    return f"Value{shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def _constraints(shape: Shape) -> Callable[[Any], list[str]] | None:
+    """Compile the constraint texts a scalar value breaks, or None when the shape has no constraints."""
+    meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
+    pattern = re.compile(meta["pattern"], re.DOTALL) if "pattern" in meta else None
+    enum = tuple(getattr(shape, "enum", ()) or ())
+    enum_text = "Member must satisfy enum value set: [" + ", ".join(enum) + "]"
+    is_string = shape.type_name == "string"
+    if low is None and high is None and pattern is None and not enum:
+        return None
+    noun = "length" if is_string else "value"
+
+    def broken(value: Any) -> list[str]:
+        texts = []
+        size = len(value) if is_string else value
+        if high is not None and size > high:
+            texts.append(f"Member must have {noun} less than or equal to {high}")
+        if low is not None and size < low:
+            texts.append(f"Member must have {noun} greater than or equal to {low}")
+        if pattern is not None and pattern.fullmatch(value) is None:
+            texts.append(f"Member must satisfy regular expression pattern: {pattern.pattern}")
+        if enum and value not in enum:
+            texts.append(enum_text)
+        return texts
+
+    return broken
+
+
+def _compile(shape: Shape) -> Check:
+    if isinstance(shape, StructureShape):
+        return _compile_structure(shape)
+    if isinstance(shape, ListShape):
+        return _compile_list(shape)
+    broken = _constraints(shape)
+    sensitive = bool(shape.serialization.get("sensitive") or shape.metadata.get("sensitive"))
+
+    def check_scalar(value: Any, path: str, out: list[str]) -> None:
+        if broken is not None:
+            out.extend(_violation(value, path, text, sensitive=sensitive) for text in broken(value))
+
+    return check_scalar
+
+
+def _compile_structure(shape: StructureShape) -> Check:
+    members = [
+        (name, _lower_camel(name), _compile(member)) for name, member in shape.members.items()
+    ]
+    required = frozenset(shape.required_members)
+
+    def check_structure(value: Any, path: str, out: list[str]) -> None:
+        prefix = f"{path}." if path else ""
+        for name, camel, check in members:
+            item = value.get(name)
+            if item is None:
+                if name in required:
+                    out.append(
+                        f"Value null at '{prefix}{camel}' failed to satisfy constraint: "
+                        "Member must not be null"
+                    )
+                continue
+            check(item, prefix + camel, out)
+
+    return check_structure
+
+
+def _compile_list(shape: ListShape) -> Check:
+    broken = _constraints(shape.member)
+
+    def check_list(value: Any, path: str, out: list[str]) -> None:
+        if broken is None:
+            return
+        # Coral reports a list's bad members once, as one nested constraint on the whole list.
+        texts = sorted({text for item in value for text in broken(item)})
+        if texts:
+            constraint = "Member must satisfy constraint: [" + ", ".join(texts) + "]"
+            out.append(_violation(value, path, constraint, sensitive=False))
+
+    return check_list
+
+
+_JSON_KIND = {str: "STRING_VALUE", bool: "BOOLEAN_VALUE", int: "NUMBER_VALUE", float: "NUMBER_VALUE"}
+_JAVA_TYPE = {"string": "String", "integer": "Integer", "boolean": "Boolean", "timestamp": "Date"}
+
+
+def _type_error(value: Any, shape: Shape) -> str | None:
+    """The SerializationException text when a JSON value cannot be read as the shape, else None."""
+    if isinstance(shape, StructureShape):
+        expected: type | tuple[type, ...] = dict
+    elif isinstance(shape, ListShape):
+        expected = list
+    else:
+        expected = {"string": str, "integer": int, "boolean": bool}.get(shape.type_name, object)
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if ok:
+        return None
+    if isinstance(value, dict):
+        return "Start of structure or map found where not expected."
+    if isinstance(value, list):
+        return "Start of list found where not expected."
+    kind = _JSON_KIND.get(type(value), "VALUE")
+    return f"{kind} cannot be converted to {_JAVA_TYPE.get(shape.type_name, shape.name)}"
+
+
+def _find_type_error(value: Any, shape: Shape) -> str | None:
+    error = _type_error(value, shape)
+    if error is not None:
+        return error
+    if isinstance(shape, StructureShape):
+        for name, member in shape.members.items():
+            item = value.get(name)
+            if item is not None and (error := _find_type_error(item, member)) is not None:
+                return error
+    elif isinstance(shape, ListShape):
+        for item in value:
+            if item is not None and (error := _find_type_error(item, shape.member)) is not None:
+                return error
+    return None
+
+
+@cache
+def input_validator(operation: str) -> Callable[[dict[str, Any]], None]:
+    """Return the validator of one operation's input: it raises the ``AWSError`` AWS would answer."""
+    shape = operation_model(operation).input_shape
+    assert isinstance(shape, StructureShape)
+    check = _compile_structure(shape)
+
+    def validate(params: dict[str, Any]) -> None:
+        if (error := _find_type_error(params, shape)) is not None:
+            raise AWSError("SerializationException", error)
+        out: list[str] = []
+        check(params, "", out)
+        if out:
+            raise AWSError("ValidationException", validation_message(out))
+
+    return validate
+
+
+def validation_message(violations: list[str]) -> str:
+    """Join violation texts the way Coral does: ``N validation error(s) detected: a; b``."""
+    count = len(violations)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(violations[:_MAX_LISTED])
