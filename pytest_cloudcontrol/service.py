@@ -201,6 +201,11 @@ class CloudControlService:
         resource_type = self.catalog.get(type_name)
         if resource_type is None:
             raise AWSError("TypeNotFoundException", f"The type '{type_name}' cannot be found.")
+        if not resource_type.handlers:
+            raise AWSError(
+                "UnsupportedActionException",
+                f"The resource {type_name} is not yet supported via Cloud Control API",
+            )
         if action not in resource_type.handlers:
             raise AWSError(
                 "UnsupportedActionException",

@@ -1,0 +1,410 @@
+"""Resource-type metadata: identifiers, create-only/read-only/write-only properties and handlers.
+
+The public AWS types come from ``data/resource_types.json``, a table generated from the
+CloudFormation registry schemas that cfn-lint bundles (``scripts/generate_resource_types.py``).
+A test can add its own types to a :class:`ResourceTypeCatalog`, by hand or from a registry schema
+with :meth:`ResourceType.from_schema`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+HANDLERS: frozenset[str] = frozenset({"create", "read", "update", "delete", "list"})
+"""Every handler a resource type can have; the default for a hand-written :class:`ResourceType`."""
+
+_JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
+_PROPERTIES_PREFIX = "/properties/"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceType:
+    """What the fake needs to know about one resource type, e.g. ``AWS::S3::Bucket``.
+
+    Pointers (``primary_identifier``, ``create_only``, ...) are CloudFormation property pointers
+    such as ``/properties/BucketName`` or ``/properties/Rules/*/Prefix`` (``*``: any array item).
+    """
+
+    type_name: str
+    primary_identifier: tuple[str, ...]
+    additional_identifiers: tuple[tuple[str, ...], ...] = ()
+    create_only: tuple[str, ...] = ()
+    read_only: tuple[str, ...] = ()
+    write_only: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    handlers: frozenset[str] = HANDLERS
+    list_required: tuple[str, ...] = ()
+    property_types: Mapping[str, str] = field(default_factory=dict, hash=False)
+    schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
+        # Table rows (JSON) and untyped callers pass lists and sets; converting keeps the value
+        # hashable and immutable.
+        for name in ("primary_identifier", "create_only", "read_only", "write_only", "required"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "list_required", tuple(self.list_required))
+        object.__setattr__(
+            self, "additional_identifiers", tuple(tuple(ids) for ids in self.additional_identifiers)
+        )
+        object.__setattr__(self, "handlers", frozenset(self.handlers))
+        object.__setattr__(self, "property_types", MappingProxyType(dict(self.property_types)))
+        unknown = self.handlers - HANDLERS
+        if unknown:
+            raise ValueError(
+                f"{self.type_name}: unknown handlers {sorted(unknown)}; expected a subset of "
+                f"{sorted(HANDLERS)}"
+            )
+        for pointer in (
+            *self.primary_identifier,
+            *self.create_only,
+            *self.read_only,
+            *self.write_only,
+        ):
+            if not pointer.startswith(_PROPERTIES_PREFIX):
+                raise ValueError(
+                    f"{self.type_name}: property pointer {pointer!r} must start with "
+                    f"{_PROPERTIES_PREFIX!r}, e.g. '/properties/Name'"
+                )
+
+    @classmethod
+    def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
+        """Build the metadata of a CloudFormation registry schema (``typeName``, ``handlers``, ...).
+
+        The schema itself is kept in :attr:`schema`, so :func:`validate_properties` can check models
+        against it.
+        """
+        handlers: Mapping[str, Any] = schema.get("handlers", {})
+        list_schema: Mapping[str, Any] = handlers.get("list", {}).get("handlerSchema", {})
+        top_level = _top_level_names(
+            (*schema.get("primaryIdentifier", ()), *schema.get("readOnlyProperties", ()))
+        )
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        return cls(
+            type_name=schema["typeName"],
+            primary_identifier=tuple(schema.get("primaryIdentifier", ())),
+            additional_identifiers=tuple(
+                tuple(ids) for ids in schema.get("additionalIdentifiers", ())
+            ),
+            create_only=tuple(schema.get("createOnlyProperties", ())),
+            read_only=tuple(schema.get("readOnlyProperties", ())),
+            write_only=tuple(schema.get("writeOnlyProperties", ())),
+            required=tuple(schema.get("required", ())),
+            handlers=frozenset(handlers) & HANDLERS,
+            list_required=tuple(list_schema.get("required", ())),
+            property_types={
+                name: _json_type(schema, properties[name])
+                for name in sorted(top_level)
+                if name in properties
+            },
+            schema=schema,
+        )
+
+    @classmethod
+    def from_table_row(cls, type_name: str, row: Mapping[str, Any]) -> ResourceType:
+        """Build one from a row of the bundled table (the inverse of :meth:`to_table_row`)."""
+        return cls(
+            type_name=type_name,
+            primary_identifier=row.get("primary_identifier", ()),
+            additional_identifiers=row.get("additional_identifiers", ()),
+            create_only=row.get("create_only", ()),
+            read_only=row.get("read_only", ()),
+            write_only=row.get("write_only", ()),
+            required=row.get("required", ()),
+            handlers=row.get("handlers", ()),
+            list_required=row.get("list_required", ()),
+            property_types=row.get("property_types", {}),
+        )
+
+    def to_table_row(self) -> dict[str, Any]:
+        """Return the bundled table's row: all fields but name and schema, empty ones left out."""
+        row: dict[str, Any] = {
+            "primary_identifier": list(self.primary_identifier),
+            "additional_identifiers": [list(ids) for ids in self.additional_identifiers],
+            "create_only": list(self.create_only),
+            "read_only": list(self.read_only),
+            "write_only": list(self.write_only),
+            "required": list(self.required),
+            "handlers": sorted(self.handlers),
+            "list_required": list(self.list_required),
+            "property_types": dict(self.property_types),
+        }
+        return {key: value for key, value in row.items() if value}
+
+    def identifier_of(self, properties: Mapping[str, Any]) -> str | None:
+        """Return the primary identifier's values joined with ``|``, or None if one is missing."""
+        parts = []
+        for pointer in self.primary_identifier:
+            value = _lookup(properties, _segments(pointer))
+            if value is None:
+                return None
+            parts.append(_identifier_text(value))
+        return "|".join(parts)
+
+    def generate_read_only(
+        self, properties: Mapping[str, Any], *, region: str, account_id: str
+    ) -> dict[str, Any]:
+        """Return a copy of ``properties`` with missing read-only and identifier values made up.
+
+        Fills top-level read-only properties and the primary identifier (also nested parts, such
+        as ``/properties/Device/DeviceName``). ``*Arn`` properties get an ARN of this type ending
+        in the resource's identifier, ``*Id`` properties a random hex id, others a plausible value
+        of their JSON type.
+        """
+        result = dict(properties)
+        names = _top_level_names((*self.primary_identifier, *self.read_only))
+        missing = [name for name in names if name not in result]
+        arn_names = [name for name in missing if _is_arn(name, self.property_types)]
+        for name in missing:
+            if name not in arn_names:
+                result[name] = _placeholder(name, self.property_types.get(name, "string"))
+        for segments in map(_segments, self.primary_identifier):
+            if len(segments) > 1 and _lookup(result, segments) is None:
+                _put(result, segments, _placeholder(segments[-1], "string"))
+        if arn_names:
+            arn = self._arn(result, region=region, account_id=account_id)
+            for name in arn_names:
+                result[name] = arn
+        return result
+
+    def create_only_violations(self, paths: Iterable[str]) -> list[str]:
+        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, sorted.
+
+        A patch touches a pointer when its path equals it, contains it or lies inside it.
+        """
+        patched = [_patch_segments(path) for path in paths]
+        return sorted(
+            {
+                pointer
+                for pointer in self.create_only
+                if any(_overlaps(_segments(pointer), segments) for segments in patched)
+            }
+        )
+
+    def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
+        """Return a deep copy of ``properties`` without write-only properties, as reads show it."""
+        result = copy.deepcopy(dict(properties))
+        for pointer in self.write_only:
+            _remove(result, _segments(pointer))
+        return result
+
+    def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
+        """Make an ARN of this type, ending with the primary identifier's non-ARN parts."""
+        _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
+        parts = [
+            _lookup(properties, segments)
+            for segments in map(_segments, self.primary_identifier)
+            if not _is_arn(segments[-1], self.property_types)
+        ]
+        if parts and all(part is not None for part in parts):
+            identifier = "/".join(_identifier_text(part) for part in parts)
+        else:
+            # The identifier is the ARN itself (or unknown): any unique suffix will do.
+            identifier = _random_hex(16)
+        return (
+            f"arn:{_partition(region)}:{service.lower()}:{region}:{account_id}:"
+            f"{resource.lower()}/{identifier}"
+        )
+
+
+class ResourceTypeCatalog:
+    """The resource types a fake knows: types registered on it first, then the bundled AWS table.
+
+    Creating a catalog is cheap; the bundled table is parsed once per process, on first use.
+    """
+
+    __slots__ = ("_registered",)
+
+    def __init__(self, resource_types: Iterable[ResourceType] = ()) -> None:
+        """Start with the bundled table plus ``resource_types`` (which take precedence)."""
+        self._registered: dict[str, ResourceType] = {rt.type_name: rt for rt in resource_types}
+
+    def get(self, type_name: str) -> ResourceType | None:
+        """Return the metadata of ``type_name``, or None if neither registered nor bundled."""
+        registered = self._registered.get(type_name)
+        if registered is not None:
+            return registered
+        return _bundled(type_name)
+
+    def register(self, resource_type: ResourceType) -> None:
+        """Add a type to this catalog, replacing a registered or bundled type of the same name."""
+        self._registered[resource_type.type_name] = resource_type
+
+    def __contains__(self, type_name: object) -> bool:
+        """Whether ``type_name`` is registered or bundled."""
+        return isinstance(type_name, str) and (
+            type_name in self._registered or type_name in _bundled_rows()
+        )
+
+
+_table_lock = threading.Lock()
+_table_rows: Mapping[str, Mapping[str, Any]] | None = None
+_parsed: dict[str, ResourceType] = {}
+
+
+def _bundled_rows() -> Mapping[str, Mapping[str, Any]]:
+    """Return the bundled table's rows, parsed on first use and shared by every catalog."""
+    global _table_rows
+    if _table_rows is None:
+        with _table_lock:
+            if _table_rows is None:
+                text = (
+                    resources.files("pytest_cloudcontrol")
+                    .joinpath("data/resource_types.json")
+                    .read_text(encoding="utf-8")
+                )
+                _table_rows = json.loads(text)["types"]
+    return _table_rows
+
+
+def _bundled(type_name: str) -> ResourceType | None:
+    """Return the bundled metadata of ``type_name``, built from its row on first request."""
+    parsed = _parsed.get(type_name)
+    if parsed is None:
+        row = _bundled_rows().get(type_name)
+        if row is None:
+            return None
+        # Two threads may build the same row; both results are equal, so the race is harmless.
+        parsed = _parsed.setdefault(type_name, ResourceType.from_table_row(type_name, row))
+    return parsed
+
+
+def _segments(pointer: str) -> list[str]:
+    """``/properties/A/B`` -> ``["A", "B"]``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
+    return _patch_segments(pointer.removeprefix("/properties"))
+
+
+def _patch_segments(path: str) -> list[str]:
+    """``/A/0`` -> ``["A", "0"]``; the empty path (the whole document) has no segments."""
+    if not path:
+        return []
+    return [part.replace("~1", "/").replace("~0", "~") for part in path.lstrip("/").split("/")]
+
+
+def _top_level_names(pointers: Iterable[str]) -> list[str]:
+    """Return the names of the top-level pointers among ``pointers``, in order, without repeats."""
+    segment_lists = (_segments(pointer) for pointer in pointers)
+    return list(dict.fromkeys(segments[0] for segments in segment_lists if len(segments) == 1))
+
+
+def _overlaps(pointer: list[str], path: list[str]) -> bool:
+    """Tell whether a patch at ``path`` touches ``pointer``: one is a prefix of the other."""
+    return all(
+        expected == actual or (expected == "*" and (actual.isdigit() or actual == "-"))
+        for expected, actual in zip(pointer, path, strict=False)
+    )
+
+
+def _lookup(document: Any, segments: list[str]) -> Any:
+    """Return the value at ``segments`` inside ``document``, or None where there is none."""
+    for segment in segments:
+        if isinstance(document, Mapping):
+            document = document.get(segment)
+        elif isinstance(document, list) and segment.isdigit() and int(segment) < len(document):
+            document = document[int(segment)]
+        else:
+            return None
+    return document
+
+
+def _put(document: dict[str, Any], segments: list[str], value: Any) -> None:
+    """Set the value at ``segments``, creating objects on the way; give up at a non-object."""
+    node = document
+    for segment in segments[:-1]:
+        child = node.get(segment, {})
+        if not isinstance(child, Mapping):
+            return
+        # A copy, so the caller's nested objects stay as they were.
+        copied = dict(child)
+        node[segment] = copied
+        node = copied
+    node[segments[-1]] = value
+
+
+def _remove(document: Any, segments: list[str]) -> None:
+    """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place."""
+    head, rest = segments[0], segments[1:]
+    if isinstance(document, dict):
+        if head in document:
+            if rest:
+                _remove(document[head], rest)
+            else:
+                del document[head]
+    elif isinstance(document, list) and head == "*":
+        if rest:
+            for item in document:
+                _remove(item, rest)
+        else:
+            document.clear()
+
+
+def _identifier_text(value: Any) -> str:
+    """Spell an identifier value as in the joined identifier (JSON spelling for non-strings)."""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _is_arn(name: str, property_types: Mapping[str, str]) -> bool:
+    """Whether a property holds an ARN, judged by name, e.g. ``Arn`` or ``StreamArn``."""
+    return name.endswith(("Arn", "ARN")) and property_types.get(name, "string") == "string"
+
+
+def _placeholder(name: str, json_type: str) -> Any:
+    """Make up a plausible value for a read-only property the caller did not provide."""
+    if json_type == "string":
+        # Most services' ids are short lower-case hex; other strings only need to be unique.
+        return (
+            _random_hex(17) if name.endswith(("Id", "ID")) else f"{name.lower()}-{_random_hex(8)}"
+        )
+    defaults: dict[str, Any] = {
+        "integer": 0,
+        "number": 0,
+        "boolean": False,
+        "array": [],
+        "object": {},
+    }
+    return defaults.get(json_type, _random_hex(8))
+
+
+def _random_hex(length: int) -> str:
+    """Make a random lower-case hex string (from :mod:`random`, so seeded tests repeat)."""
+    return f"{random.getrandbits(4 * length):0{length}x}"
+
+
+def _partition(region: str) -> str:
+    """Return the ARN partition of ``region``: ``aws``, ``aws-cn`` or ``aws-us-gov``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _json_type(schema: Mapping[str, Any], subschema: Mapping[str, Any]) -> str:
+    """Return the JSON type of a property's subschema, following ``$ref``; "string" if unknown."""
+    seen: set[str] = set()
+    while (
+        isinstance(ref := subschema.get("$ref"), str) and ref.startswith("#/") and ref not in seen
+    ):
+        seen.add(ref)
+        target: Any = schema
+        for segment in _patch_segments(ref[1:]):
+            target = target.get(segment, {}) if isinstance(target, Mapping) else {}
+        subschema = target if isinstance(target, Mapping) else {}
+    declared = subschema.get("type")
+    candidates = declared if isinstance(declared, list) else [declared]
+    for candidate in candidates:
+        if candidate in _JSON_TYPES:
+            return str(candidate)
+    if "properties" in subschema:
+        return "object"
+    if "items" in subschema:
+        return "array"
+    return "string"

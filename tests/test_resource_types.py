@@ -1,0 +1,479 @@
+"""Resource-type metadata, the bundled table, and schema validation in AWS's words."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from pytest_cloudcontrol.resource_types import HANDLERS, ResourceType, ResourceTypeCatalog
+from pytest_cloudcontrol.schema_validation import (
+    SchemaValidationUnavailable,
+    cfn_lint_schema_files,
+    load_cfn_lint_schema,
+    validate_properties,
+)
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def catalog() -> ResourceTypeCatalog:
+    """Make a catalog with only the bundled AWS types."""
+    return ResourceTypeCatalog()
+
+
+def bundled(type_name: str) -> ResourceType:
+    """Return the bundled metadata of an AWS type that must exist."""
+    resource_type = ResourceTypeCatalog().get(type_name)
+    assert resource_type is not None, f"{type_name} missing from the bundled table"
+    return resource_type
+
+
+THING_SCHEMA: dict[str, Any] = {
+    "typeName": "MyOrg::Svc::Thing",
+    "additionalProperties": False,
+    "properties": {
+        "Name": {"type": "string", "maxLength": 8},
+        "ThingId": {"type": "string"},
+        "Endpoint": {"$ref": "#/definitions/Endpoint"},
+        "Count": {"type": "integer"},
+        "Ready": {"type": "boolean"},
+        "Labels": {"type": "array", "items": {"type": "string"}},
+        "Config": {
+            "type": "object",
+            "properties": {"Mode": {"type": "string"}, "Secret": {"type": "string"}},
+            "required": ["Mode", "Generated"],
+        },
+    },
+    "definitions": {"Endpoint": {"$ref": "#/definitions/Address"}, "Address": {"type": "object"}},
+    "required": ["Name", "ThingId"],
+    "primaryIdentifier": ["/properties/Name"],
+    "additionalIdentifiers": [["/properties/ThingId"]],
+    "createOnlyProperties": ["/properties/Name"],
+    "readOnlyProperties": [
+        "/properties/ThingId",
+        "/properties/Endpoint",
+        "/properties/Count",
+        "/properties/Ready",
+        "/properties/Labels",
+        "/properties/Config/Generated",
+    ],
+    "writeOnlyProperties": ["/properties/Config/Secret"],
+    "handlers": {
+        "create": {"permissions": []},
+        "read": {"permissions": []},
+        "list": {"permissions": [], "handlerSchema": {"required": ["Parent"]}},
+    },
+}
+
+
+# The bundled table
+
+
+def test_table_names_the_cfn_lint_version_and_has_one_type_per_line() -> None:
+    text = resources.files("pytest_cloudcontrol").joinpath("data/resource_types.json").read_text()
+    table = json.loads(text)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", table["cfn_lint_version"])
+    assert len(table["types"]) > 1000
+    assert len(text.splitlines()) == len(table["types"]) + 6
+    assert list(table["types"]) == sorted(table["types"])
+    assert len(text.encode()) < 1_500_000
+
+
+def test_catalog_knows_bundled_types_and_parses_each_once(catalog: ResourceTypeCatalog) -> None:
+    assert "AWS::S3::Bucket" in catalog
+    assert "Nope::Such::Type" not in catalog
+    assert catalog.get("Nope::Such::Type") is None
+    assert catalog.get("AWS::S3::Bucket") is ResourceTypeCatalog().get("AWS::S3::Bucket")
+
+
+def test_s3_bucket_metadata() -> None:
+    bucket = bundled("AWS::S3::Bucket")
+    assert bucket.primary_identifier == ("/properties/BucketName",)
+    assert "/properties/BucketName" in bucket.create_only
+    assert {"/properties/Arn", "/properties/DomainName"} <= set(bucket.read_only)
+    assert "/properties/LifecycleConfiguration/Rules/*/Transition" in bucket.write_only
+    assert bucket.handlers == HANDLERS
+    assert bucket.list_required == ()
+    assert bucket.required == ()
+    assert bucket.property_types["Arn"] == "string"
+    assert bucket.schema is None
+
+
+def test_kinesis_stream_metadata() -> None:
+    stream = bundled("AWS::Kinesis::Stream")
+    assert stream.primary_identifier == ("/properties/Name",)
+    assert "/properties/Name" in stream.create_only
+    assert "/properties/Arn" in stream.read_only
+    assert stream.property_types["Name"] == "string"
+    assert stream.handlers == HANDLERS
+
+
+def test_eks_nodegroup_needs_its_cluster_to_list() -> None:
+    nodegroup = bundled("AWS::EKS::Nodegroup")
+    assert nodegroup.list_required == ("ClusterName",)
+    assert nodegroup.primary_identifier == ("/properties/Id",)
+    assert {"ClusterName", "NodeRole", "Subnets"} <= set(nodegroup.required)
+    assert "/properties/ClusterName" in nodegroup.create_only
+
+
+def test_logs_log_group_metadata() -> None:
+    log_group = bundled("AWS::Logs::LogGroup")
+    assert log_group.primary_identifier == ("/properties/LogGroupName",)
+    assert log_group.create_only == ("/properties/LogGroupName",)
+    assert log_group.read_only == ("/properties/Arn",)
+    assert log_group.handlers == HANDLERS
+
+
+def test_bundled_rows_are_what_from_schema_builds() -> None:
+    schema = load_cfn_lint_schema("AWS::S3::Bucket")
+    assert schema is not None
+    from_schema = ResourceType.from_schema(schema)
+    row = from_schema.to_table_row()
+    assert ResourceType.from_table_row("AWS::S3::Bucket", row).to_table_row() == row
+    assert "AWS::S3::Bucket" in cfn_lint_schema_files()
+
+
+# Identifiers
+
+
+def test_compound_identifier_is_joined_with_a_bar() -> None:
+    certificate = bundled("AWS::ACMPCA::Certificate")
+    assert certificate.primary_identifier == (
+        "/properties/Arn",
+        "/properties/CertificateAuthorityArn",
+    )
+    assert certificate.identifier_of({"Arn": "arn:c", "CertificateAuthorityArn": "arn:ca"}) == (
+        "arn:c|arn:ca"
+    )
+    assert certificate.identifier_of({"Arn": "arn:c"}) is None
+
+
+def test_identifier_of_non_string_and_nested_values() -> None:
+    thing = ResourceType(
+        type_name="MyOrg::Svc::Thing",
+        primary_identifier=("/properties/Parent/Name", "/properties/Index"),
+    )
+    assert thing.identifier_of({"Parent": {"Name": "p"}, "Index": 3}) == "p|3"
+    assert thing.identifier_of({"Parent": {}, "Index": 3}) is None
+
+
+# Create-only
+
+
+def test_create_only_violations_match_equal_ancestor_and_descendant_paths() -> None:
+    thing = ResourceType(
+        type_name="MyOrg::Svc::Thing",
+        primary_identifier=("/properties/Name",),
+        create_only=("/properties/Name", "/properties/Config/Mode", "/properties/Rules/*/Key"),
+    )
+    assert thing.create_only_violations(["/Name"]) == ["/properties/Name"]
+    assert thing.create_only_violations(["/Config"]) == ["/properties/Config/Mode"]
+    assert thing.create_only_violations(["/Config/Mode/Deep"]) == ["/properties/Config/Mode"]
+    assert thing.create_only_violations(["/Config/Other", "/Names", "/Tags/0"]) == []
+    assert thing.create_only_violations(["/Rules/3/Key"]) == ["/properties/Rules/*/Key"]
+    assert thing.create_only_violations(["/Rules/-"]) == ["/properties/Rules/*/Key"]
+    assert thing.create_only_violations(["/Rules/0/Value", "/Rules/Key"]) == []
+    assert thing.create_only_violations(["/Rules/0/Key", "/Name", "/Rules"]) == [
+        "/properties/Name",
+        "/properties/Rules/*/Key",
+    ]
+
+
+def test_s3_bucket_name_is_create_only_but_tags_are_not() -> None:
+    bucket = bundled("AWS::S3::Bucket")
+    assert bucket.create_only_violations(["/BucketName"]) == ["/properties/BucketName"]
+    assert bucket.create_only_violations(["/Tags/0", "/VersioningConfiguration"]) == []
+
+
+# Write-only
+
+
+def test_without_write_only_strips_every_array_item_and_keeps_the_input() -> None:
+    bucket = bundled("AWS::S3::Bucket")
+    properties = {
+        "BucketName": "b",
+        "AccessControl": "Private",
+        "LifecycleConfiguration": {
+            "Rules": [
+                {"Id": "r1", "Status": "Enabled", "Transition": {"StorageClass": "GLACIER"}},
+                {"Id": "r2", "Status": "Enabled"},
+            ]
+        },
+    }
+    original = json.loads(json.dumps(properties))
+
+    stripped = bucket.without_write_only(properties)
+
+    assert stripped == {
+        "BucketName": "b",
+        "LifecycleConfiguration": {
+            "Rules": [{"Id": "r1", "Status": "Enabled"}, {"Id": "r2", "Status": "Enabled"}]
+        },
+    }
+    assert properties == original
+    stripped["LifecycleConfiguration"]["Rules"].clear()
+    assert properties == original
+
+
+def test_without_write_only_ignores_shapes_that_do_not_match() -> None:
+    thing = ResourceType(
+        type_name="MyOrg::Svc::Thing",
+        primary_identifier=("/properties/Name",),
+        write_only=("/properties/Rules/*/Secret", "/properties/Config/Secret"),
+    )
+    properties = {"Name": "n", "Rules": {"Secret": "kept"}, "Config": "not-an-object"}
+    assert thing.without_write_only(properties) == properties
+
+
+# Read-only generation
+
+
+def test_generated_arn_ends_with_the_identifier() -> None:
+    bucket = bundled("AWS::S3::Bucket")
+    model = bucket.generate_read_only(
+        {"BucketName": "my-bucket"}, region=REGION, account_id=ACCOUNT
+    )
+    assert model["Arn"] == "arn:aws:s3:us-east-1:123456789012:bucket/my-bucket"
+    assert model["BucketName"] == "my-bucket"
+    assert all(
+        isinstance(model[name], str) and model[name] for name in ("DomainName", "WebsiteURL")
+    )
+    assert "MetadataConfiguration" not in model
+
+
+def test_generated_identifier_and_partition() -> None:
+    stream = bundled("AWS::Kinesis::Stream")
+    model = stream.generate_read_only({}, region="cn-north-1", account_id=ACCOUNT)
+    assert model["Name"]
+    assert model["Arn"] == f"arn:aws-cn:kinesis:cn-north-1:{ACCOUNT}:stream/{model['Name']}"
+    assert model["WarmThroughputObject"] == {}
+
+
+def test_generated_id_is_short_lower_case_hex() -> None:
+    nodegroup = bundled("AWS::EKS::Nodegroup")
+    properties = {"ClusterName": "c"}
+    model = nodegroup.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
+    assert re.fullmatch(r"[0-9a-f]{8,36}", model["Id"])
+    assert model["Arn"].startswith(f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/")
+    assert properties == {"ClusterName": "c"}
+
+
+def test_generated_values_follow_json_types_and_keep_given_ones() -> None:
+    thing = ResourceType.from_schema(THING_SCHEMA)
+    model = thing.generate_read_only({"Name": "n", "Count": 7}, region=REGION, account_id=ACCOUNT)
+    assert model["Count"] == 7
+    assert model["Ready"] is False
+    assert model["Labels"] == []
+    assert model["Endpoint"] == {}
+    assert re.fullmatch(r"[0-9a-f]+", model["ThingId"])
+    assert "Config" not in model
+
+
+def test_nested_identifier_is_generated_without_touching_the_input() -> None:
+    device = bundled("AWS::SageMaker::Device")
+    assert device.primary_identifier == ("/properties/Device/DeviceName",)
+    properties = {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
+    model = device.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
+    assert model["Device"]["Description"] == "d"
+    assert device.identifier_of(model) == model["Device"]["DeviceName"]
+    assert properties == {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
+
+
+def test_arn_that_is_the_identifier_gets_a_unique_suffix() -> None:
+    certificate = bundled("AWS::ACMPCA::Certificate")
+    first = certificate.generate_read_only(
+        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
+    )
+    second = certificate.generate_read_only(
+        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
+    )
+    assert first["Arn"].startswith(f"arn:aws:acmpca:{REGION}:{ACCOUNT}:certificate/")
+    assert first["Arn"] != second["Arn"]
+
+
+# Custom types
+
+
+def test_registered_type_has_every_handler_and_stays_in_its_catalog(
+    catalog: ResourceTypeCatalog,
+) -> None:
+    thing = ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",))
+    catalog.register(thing)
+    assert catalog.get("MyOrg::Svc::Thing") is thing
+    assert "MyOrg::Svc::Thing" in catalog
+    assert thing.handlers == HANDLERS
+    assert "MyOrg::Svc::Thing" not in ResourceTypeCatalog()
+
+
+def test_registered_type_overrides_the_bundled_one() -> None:
+    bucket = ResourceType(
+        type_name="AWS::S3::Bucket",
+        primary_identifier=("/properties/BucketName",),
+        handlers=frozenset({"read"}),
+    )
+    catalog = ResourceTypeCatalog([bucket])
+    assert catalog.get("AWS::S3::Bucket") is bucket
+    assert bundled("AWS::S3::Bucket").handlers == HANDLERS
+
+
+def test_resource_type_is_immutable_and_hashable() -> None:
+    thing = ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",))
+    with pytest.raises(AttributeError):
+        thing.type_name = "Other::Svc::Thing"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        thing.property_types["Name"] = "integer"  # type: ignore[index]
+    assert hash(thing) == hash(
+        ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",))
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"handlers": {"create", "patch"}}, r"unknown handlers \['patch'\]"),
+        ({"create_only": ("Name",)}, r"'Name' must start with '/properties/'"),
+    ],
+)
+def test_resource_type_rejects_bad_metadata(arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ResourceType(
+            type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",), **arguments
+        )
+
+
+def test_from_schema_reads_every_field() -> None:
+    thing = ResourceType.from_schema(THING_SCHEMA)
+    assert thing.type_name == "MyOrg::Svc::Thing"
+    assert thing.primary_identifier == ("/properties/Name",)
+    assert thing.additional_identifiers == (("/properties/ThingId",),)
+    assert thing.create_only == ("/properties/Name",)
+    assert thing.read_only[0] == "/properties/ThingId"
+    assert thing.write_only == ("/properties/Config/Secret",)
+    assert thing.required == ("Name", "ThingId")
+    assert thing.handlers == frozenset({"create", "read", "list"})
+    assert thing.list_required == ("Parent",)
+    assert dict(thing.property_types) == {
+        "Count": "integer",
+        "Endpoint": "object",
+        "Labels": "array",
+        "Name": "string",
+        "Ready": "boolean",
+        "ThingId": "string",
+    }
+    assert thing.schema is THING_SCHEMA
+
+
+# Schema validation
+
+
+def test_valid_model_has_no_violations() -> None:
+    assert validate_properties(bundled("AWS::S3::Bucket"), {"BucketName": "my-bucket"}) == []
+
+
+def test_extraneous_keys_at_the_top_and_inside_array_items() -> None:
+    items = validate_properties(
+        bundled("AWS::Kinesis::Stream"),
+        {"Name": "s", "Colour": "red", "Tags": [{"Key": "k", "Value": "v", "Extra": 1}]},
+    )
+    assert items == [
+        "#: extraneous key [Colour] is not permitted",
+        "#/Tags/0: extraneous key [Extra] is not permitted",
+    ]
+
+
+def test_wrong_type_names_aws_types() -> None:
+    items = validate_properties(
+        bundled("AWS::S3::Bucket"), {"BucketName": True, "Tags": {"Key": "k"}}
+    )
+    assert items == [
+        "#/BucketName: expected type: String, found: Boolean",
+        "#/Tags: expected type: JSONArray, found: JSONObject",
+    ]
+
+
+def test_missing_required_keys_one_item_each() -> None:
+    assert validate_properties(bundled("AWS::Lambda::Function"), {}) == [
+        "#: required key [Code] not found",
+        "#: required key [Role] not found",
+    ]
+
+
+def test_length_limits() -> None:
+    component = bundled("AWS::ImageBuilder::Component")
+    model = {"Name": "component", "Platform": "Linux", "Version": "1.0.0", "Data": "x" * 16001}
+    assert validate_properties(component, model) == ["#/Data: expected maxLength: 16000"]
+    log_group = bundled("AWS::Logs::LogGroup")
+    assert validate_properties(log_group, {"LogGroupName": ""}) == [
+        "#/LogGroupName: expected minLength: 1",
+        "#/LogGroupName: failed validation constraint for keyword [pattern]",
+    ]
+
+
+def test_other_keywords_are_scrubbed() -> None:
+    items = validate_properties(
+        bundled("AWS::Lambda::Function"), {"Code": {}, "Role": "not-a-role-arn", "Timeout": 0}
+    )
+    assert items == [
+        "#/Role: failed validation constraint for keyword [pattern]",
+        "#/Timeout: failed validation constraint for keyword [minimum]",
+    ]
+    assert validate_properties(bundled("AWS::Logs::LogGroup"), {"RetentionInDays": 2}) == [
+        "#/RetentionInDays: failed validation constraint for keyword [enum]"
+    ]
+
+
+def test_java_style_patterns_are_understood() -> None:
+    # cfn-lint keeps some of the registry's Java regexes, e.g. \p{L}, which Python's re rejects.
+    thing = ResourceType.from_schema(
+        {**THING_SCHEMA, "properties": {"Name": {"type": "string", "pattern": r"^[\p{L}]+$"}}}
+    )
+    assert validate_properties(thing, {"Name": "Zoë"}) == []
+    assert validate_properties(thing, {"Name": "a1"}) == [
+        "#/Name: failed validation constraint for keyword [pattern]"
+    ]
+
+
+def test_read_only_properties_are_neither_required_nor_rejected() -> None:
+    thing = ResourceType.from_schema(THING_SCHEMA)
+    assert validate_properties(thing, {"Name": "n"}) == []
+    assert validate_properties(thing, {"Name": "n", "ThingId": "t", "Config": {"Mode": "m"}}) == []
+    assert validate_properties(thing, {"Name": "too-long-name", "Config": {}, "Bad": 1}) == [
+        "#: extraneous key [Bad] is not permitted",
+        "#/Config: required key [Mode] not found",
+        "#/Name: expected maxLength: 8",
+    ]
+
+
+def test_type_unknown_to_cfn_lint_is_not_checked() -> None:
+    thing = ResourceType(type_name="MyOrg::Svc::Unknown", primary_identifier=("/properties/Name",))
+    assert validate_properties(thing, {"Anything": True}) == []
+
+
+def test_validation_without_jsonschema_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    with pytest.raises(
+        SchemaValidationUnavailable, match=re.escape("pytest-cloudcontrol[schemas]")
+    ):
+        validate_properties(ResourceType.from_schema(THING_SCHEMA), {"Name": "n"})
+
+
+def test_validation_without_cfn_lint_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "cfnlint", None)
+    never_validated = ResourceType(
+        type_name="MyOrg::Svc::NeedsCfnLint", primary_identifier=("/properties/Name",)
+    )
+    with pytest.raises(ImportError, match=re.escape("pytest-cloudcontrol[schemas]")):
+        validate_properties(never_validated, {"Name": "n"})
+    with pytest.raises(SchemaValidationUnavailable):
+        cfn_lint_schema_files()
