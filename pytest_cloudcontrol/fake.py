@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -30,9 +32,10 @@ from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script
 from .service_model import operation_names
 from .store import ResourceStore
-from .transport import botocore_hook
+from .transport import botocore_hook, requests_mock
 
 if TYPE_CHECKING:
+    import responses
     from botocore.client import BaseClient
 
 FAKE_CREDENTIALS = {
@@ -166,6 +169,20 @@ class FakeCloudControl:
         milliseconds, and a client holds no state of the fake's.
         """
         return _client(region_name or self.region, **kwargs)
+
+    @contextmanager
+    def mock_requests(
+        self,
+        mock: responses.RequestsMock | None = None,
+        url: str | re.Pattern[str] = requests_mock.ENDPOINT_URL,
+    ) -> Iterator[responses.RequestsMock]:
+        """Serve code that calls the endpoint with ``requests`` (through ``responses``).
+
+        Pass the ``RequestsMock`` the test already runs to add the route to it; without one, a mock of
+        its own is started (and other URLs are refused). ``url`` also serves a custom endpoint URL.
+        """
+        with requests_mock.routed(self._serve, mock, url) as rsps:
+            yield rsps
 
     # -- requests ------------------------------------------------------------------------------
 

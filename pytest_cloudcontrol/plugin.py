@@ -13,6 +13,7 @@ import pytest
 from .fake import FakeCloudControl
 
 if TYPE_CHECKING:
+    import responses
     from botocore.client import BaseClient
 
 _MARKER = "cloudcontrol"
@@ -70,3 +71,10 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
 def cloudcontrol_client(cloudcontrol: FakeCloudControl) -> BaseClient:
     """A botocore ``cloudcontrol`` client for the ``cloudcontrol`` fake's Region."""
     return cloudcontrol.client()
+
+
+@pytest.fixture
+def cloudcontrol_requests(cloudcontrol: FakeCloudControl) -> Iterator[responses.RequestsMock]:
+    """A running ``responses.RequestsMock`` that serves the fake to code using ``requests``."""
+    with cloudcontrol.mock_requests() as rsps:
+        yield rsps
