@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from .models import utc_from_epoch
 
@@ -64,15 +66,13 @@ _SLEEPING_MODULES = ("botocore.endpoint", "botocore.waiter")
 @contextmanager
 def botocore_sleeps_on(clock: VirtualClock) -> Iterator[None]:
     """While inside, botocore's retry back-off and waiter delays advance ``clock`` instead of sleeping."""
-    import importlib
-
     modules = [importlib.import_module(name) for name in _SLEEPING_MODULES]
-    saved = [module.time for module in modules]  # type: ignore[attr-defined]
+    saved = [module.__dict__["time"] for module in modules]
     redirect = _SleepRedirect(clock)
     for module in modules:
-        module.time = redirect  # type: ignore[attr-defined]
+        setattr(module, "time", redirect)  # noqa: B010 - the name is a module global, not an attribute
     try:
         yield
     finally:
-        for module, original in zip(modules, saved):
-            module.time = original  # type: ignore[attr-defined]
+        for module, original in zip(modules, saved, strict=True):
+            setattr(module, "time", original)  # noqa: B010

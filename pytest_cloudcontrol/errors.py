@@ -45,9 +45,7 @@ _FRAMEWORK_ERRORS = (
 )
 
 _DEFAULT_MESSAGES = {
-    "ConcurrentModificationException": (
-        "The resource is currently being modified by another operation."
-    ),
+    "ConcurrentModificationException": ("The resource is currently being modified by another operation."),
     "HandlerInternalFailureException": "Internal error occurred.",
     "ServiceInternalErrorException": "Internal error occurred.",
     "NetworkFailureException": "Network failure occurred.",

@@ -12,11 +12,18 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import botocore.session
 import pydantic
 
 from . import protocol
 from .clock import VirtualClock, botocore_sleeps_on
-from .errors import AWSError, CloudControlUsageError, UnknownRequestError, UnknownResourceError, error_specs
+from .errors import (
+    AWSError,
+    CloudControlUsageError,
+    UnknownRequestError,
+    UnknownResourceError,
+    error_specs,
+)
 from .lifecycle import Outcome, Progression
 from .models import (
     Call,
@@ -78,6 +85,7 @@ class FakeCloudControl:
         validate_desired_state: check CreateResource's DesiredState against the type's full
             CloudFormation schema (needs ``pytest-cloudcontrol[schemas]``).
         start_time: where the virtual clock starts (default: the wall time now).
+
     """
 
     def __init__(
@@ -211,8 +219,7 @@ class FakeCloudControl:
         """
         try:
             hook_events = tuple(
-                h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h)
-                for h in hooks
+                h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h) for h in hooks
             )
             request = ResourceRequest(
                 request_token=request_token or new_token(),
@@ -238,9 +245,7 @@ class FakeCloudControl:
                 raise CloudControlUsageError(
                     f"a request with token {request.request_token!r} is already seeded"
                 )
-            self._registry.add(
-                request, progression=progression or Progression.manual(), forced=outcome
-            )
+            self._registry.add(request, progression=progression or Progression.manual(), forced=outcome)
             return request.model_copy()
 
     def _token(self, token: str) -> str:
@@ -408,7 +413,12 @@ class FakeCloudControl:
         return resource.model_copy(deep=True)
 
     def get_resource(
-        self, type_name: str, identifier: str, *, region: str | None = None, account_id: str | None = None
+        self,
+        type_name: str,
+        identifier: str,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
     ) -> Resource:
         """A resource in the store (a copy), with all its properties, write-only ones too."""
         scope = (account_id or self.account_id, region or self.region)
@@ -511,10 +521,8 @@ class FakeCloudControl:
         return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=None)
-def _session() -> Any:
-    import botocore.session
-
+@functools.cache
+def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 

@@ -14,14 +14,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 from pydantic.alias_generators import to_pascal
 
-
 Scope = tuple[str, str]
 """Where requests and resources live: (account id, Region)."""
 
 
 class _WireEnum(str, Enum):
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Operation(_WireEnum):

@@ -15,6 +15,7 @@ import itertools
 import uuid
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator
+
 from .clock import VirtualClock
 from .lifecycle import Effect, Outcome, Progression
 from .models import (
@@ -258,9 +259,7 @@ class RequestRegistry:
         else:
             insort(bucket, entry.seq)
         if request.identifier is not None and request.status in _IN_FLIGHT:
-            self._writes[(entry.scope, request.type_name, request.identifier)] = (
-                request.request_token
-            )
+            self._writes[(entry.scope, request.type_name, request.identifier)] = request.request_token
 
     def _unindex(self, entry: _Entry) -> None:
         request = entry.request

@@ -91,9 +91,7 @@ class ResourceType:
         return cls(
             type_name=schema["typeName"],
             primary_identifier=tuple(schema.get("primaryIdentifier", ())),
-            additional_identifiers=tuple(
-                tuple(ids) for ids in schema.get("additionalIdentifiers", ())
-            ),
+            additional_identifiers=tuple(tuple(ids) for ids in schema.get("additionalIdentifiers", ())),
             create_only=tuple(schema.get("createOnlyProperties", ())),
             read_only=tuple(schema.get("readOnlyProperties", ())),
             write_only=tuple(schema.get("writeOnlyProperties", ())),
@@ -101,9 +99,7 @@ class ResourceType:
             handlers=frozenset(handlers) & HANDLERS,
             list_required=tuple(list_schema.get("required", ())),
             property_types={
-                name: _json_type(schema, properties[name])
-                for name in sorted(top_level)
-                if name in properties
+                name: _json_type(schema, properties[name]) for name in sorted(top_level) if name in properties
             },
             schema=schema,
         )
@@ -240,9 +236,7 @@ class ResourceTypeCatalog:
 
     def __contains__(self, type_name: object) -> bool:
         """Whether ``type_name`` is registered or bundled."""
-        return isinstance(type_name, str) and (
-            type_name in self._registered or type_name in _bundled_rows()
-        )
+        return isinstance(type_name, str) and (type_name in self._registered or type_name in _bundled_rows())
 
 
 _table_lock = threading.Lock()
@@ -360,9 +354,7 @@ def _placeholder(name: str, json_type: str) -> Any:
     """Make up a plausible value for a read-only property the caller did not provide."""
     if json_type == "string":
         # Most services' ids are short lower-case hex; other strings only need to be unique.
-        return (
-            _random_hex(17) if name.endswith(("Id", "ID")) else f"{name.lower()}-{_random_hex(8)}"
-        )
+        return _random_hex(17) if name.endswith(("Id", "ID")) else f"{name.lower()}-{_random_hex(8)}"
     defaults: dict[str, Any] = {
         "integer": 0,
         "number": 0,
@@ -390,9 +382,7 @@ def _partition(region: str) -> str:
 def _json_type(schema: Mapping[str, Any], subschema: Mapping[str, Any]) -> str:
     """Return the JSON type of a property's subschema, following ``$ref``; "string" if unknown."""
     seen: set[str] = set()
-    while (
-        isinstance(ref := subschema.get("$ref"), str) and ref.startswith("#/") and ref not in seen
-    ):
+    while isinstance(ref := subschema.get("$ref"), str) and ref.startswith("#/") and ref not in seen:
         seen.add(ref)
         target: Any = schema
         for segment in _patch_segments(ref[1:]):

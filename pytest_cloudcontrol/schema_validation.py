@@ -65,9 +65,7 @@ def validate_properties(resource_type: ResourceType, properties: Mapping[str, An
         if validator is None:
             return []
     read_only = set(resource_type.read_only)
-    items = {
-        item for error in validator.iter_errors(properties) for item in _aws_items(error, read_only)
-    }
+    items = {item for error in validator.iter_errors(properties) for item in _aws_items(error, read_only)}
     return [f"{path}: {message}" for path, message in sorted(items)]
 
 
@@ -80,9 +78,7 @@ def cfn_lint_schema_files() -> dict[str, Path]:
     providers = _cfn_lint_schemas_dir() / "providers"
     regions = [path.name for path in providers.iterdir() if _REGION_FILE.fullmatch(path.name)]
     files: dict[str, Path] = {}
-    for region_file in sorted(
-        regions, key=lambda name: (name != f"{_PREFERRED_REGION}.json", name)
-    ):
+    for region_file in sorted(regions, key=lambda name: (name != f"{_PREFERRED_REGION}.json", name)):
         for type_name, path in _provider_files(region_file).items():
             files.setdefault(type_name, path)
     return dict(sorted(files.items()))
@@ -122,9 +118,7 @@ def _cfn_lint_schemas_dir() -> Path:
 def _provider_files(region_file: str) -> dict[str, Path]:
     """One region's type-name -> schema-file mapping."""
     schemas = _cfn_lint_schemas_dir()
-    hashes: dict[str, str] = json.loads(
-        (schemas / "providers" / region_file).read_text(encoding="utf-8")
-    )
+    hashes: dict[str, str] = json.loads((schemas / "providers" / region_file).read_text(encoding="utf-8"))
     return {name: schemas / "resources" / f"{digest}.json" for name, digest in hashes.items()}
 
 
@@ -133,9 +127,7 @@ def _validator_class() -> Any:
     try:
         jsonschema = importlib.import_module("jsonschema")
     except ImportError as error:
-        raise SchemaValidationUnavailable(
-            f"Schema validation needs jsonschema: {_INSTALL_HINT}"
-        ) from error
+        raise SchemaValidationUnavailable(f"Schema validation needs jsonschema: {_INSTALL_HINT}") from error
     return _extended_validator_class(jsonschema)
 
 

@@ -75,7 +75,7 @@ def _decode_position(token: str | None) -> int | None:
 
 
 def not_found_message(type_name: str, identifier: str) -> str:
-    """The handler's NotFound text: ``Resource of type '<T>' with identifier '<id>' was not found.``"""
+    """The handler's NotFound text, e.g. ``Resource of type 'T' with identifier 'x' was not found.``."""
     return f"Resource of type '{type_name}' with identifier '{identifier}' was not found."
 
 
@@ -157,7 +157,8 @@ class CloudControlService:
             self.registry.start_cancel(token)
         elif request.status in (OperationStatus.SUCCESS, OperationStatus.FAILED):
             raise AWSError(
-                "ValidationException", f"Request {token} is already in status {request.status.value}"
+                "ValidationException",
+                f"Request {token} is already in status {request.status.value}",
             )
         return {"ProgressEvent": request.progress_event()}
 
@@ -315,15 +316,11 @@ class CloudControlService:
 
             problems = validate_properties(resource_type, desired)
             if problems:
-                raise AWSError(
-                    "ValidationException", "Model validation failed (" + "\n".join(problems) + ")"
-                )
+                raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
         account_id, region = scope
 
         def create() -> Outcome:
-            properties = resource_type.generate_read_only(
-                desired, region=region, account_id=account_id
-            )
+            properties = resource_type.generate_read_only(desired, region=region, account_id=account_id)
             identifier = resource_type.identifier_of(properties)
             assert identifier is not None, "generate_read_only fills the primary identifier"
             if self.store.get(scope, type_name, identifier) is not None:
@@ -331,21 +328,21 @@ class CloudControlService:
                     HandlerErrorCode.AlreadyExists,
                     f"Resource of type '{type_name}' with identifier '{identifier}' already exists.",
                 )
-            self.store.put(Resource(
-                type_name=type_name,
-                identifier=identifier,
-                properties=properties,
-                region=region,
-                account_id=account_id,
-            ))
+            self.store.put(
+                Resource(
+                    type_name=type_name,
+                    identifier=identifier,
+                    properties=properties,
+                    region=region,
+                    account_id=account_id,
+                )
+            )
             return Outcome(
                 identifier=identifier,
                 resource_model=resource_type.without_write_only(properties),
             )
 
-        return self._start(
-            params, scope, Operation.CREATE, resource_type.identifier_of(desired), create
-        )
+        return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
 
     def update_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """UpdateResource: check the JSON Patch now, apply it when the request finishes."""
@@ -363,9 +360,7 @@ class CloudControlService:
         def update() -> Outcome:
             resource = self.store.get(scope, type_name, identifier)
             if resource is None:
-                return Outcome.failed(
-                    HandlerErrorCode.NotFound, not_found_message(type_name, identifier)
-                )
+                return Outcome.failed(HandlerErrorCode.NotFound, not_found_message(type_name, identifier))
             try:
                 properties = _apply(patch, resource.properties)
             except AWSError as error:
@@ -382,9 +377,7 @@ class CloudControlService:
 
         def delete() -> Outcome:
             if not self.store.delete(scope, type_name, identifier):
-                return Outcome.failed(
-                    HandlerErrorCode.NotFound, not_found_message(type_name, identifier)
-                )
+                return Outcome.failed(HandlerErrorCode.NotFound, not_found_message(type_name, identifier))
             return Outcome()
 
         return self._start(params, scope, Operation.DELETE, identifier, delete)
@@ -436,9 +429,7 @@ def _properties(document: str, member: str) -> dict[str, Any]:
     except ValueError:
         value = None
     if not isinstance(value, dict):
-        raise AWSError(
-            "ValidationException", f"Model validation failed (#: {member} must be a JSON object)"
-        )
+        raise AWSError("ValidationException", f"Model validation failed (#: {member} must be a JSON object)")
     return value
 
 

@@ -43,12 +43,6 @@ def operation_names() -> frozenset[str]:
 
 
 @cache
-def enum_values(shape_name: str) -> tuple[str, ...]:
-    """Return the enum values of a string shape, in the model's order."""
-    return tuple(service_model().shape_for(shape_name).enum)
-
-
-@cache
 def target_prefix() -> str:
     """Return the ``X-Amz-Target`` prefix, ``CloudApiService``."""
     prefix: str = service_model().metadata["targetPrefix"]

@@ -86,9 +86,7 @@ def _compile(shape: Shape) -> Check:
 
 
 def _compile_structure(shape: StructureShape) -> Check:
-    members = [
-        (name, _lower_camel(name), _compile(member)) for name, member in shape.members.items()
-    ]
+    members = [(name, _lower_camel(name), _compile(member)) for name, member in shape.members.items()]
     required = frozenset(shape.required_members)
 
     def check_structure(value: Any, path: str, out: list[str]) -> None:
@@ -122,7 +120,12 @@ def _compile_list(shape: ListShape) -> Check:
     return check_list
 
 
-_JSON_KIND = {str: "STRING_VALUE", bool: "BOOLEAN_VALUE", int: "NUMBER_VALUE", float: "NUMBER_VALUE"}
+_JSON_KIND = {
+    str: "STRING_VALUE",
+    bool: "BOOLEAN_VALUE",
+    int: "NUMBER_VALUE",
+    float: "NUMBER_VALUE",
+}
 _JAVA_TYPE = {"string": "String", "integer": "Integer", "boolean": "Boolean", "timestamp": "Date"}
 
 

@@ -18,6 +18,7 @@ from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from ..protocol import HttpRequest, HttpResponse
+from . import request_body, request_headers
 
 Serve = Callable[[HttpRequest], HttpResponse]
 
@@ -36,25 +37,18 @@ def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
     if not _active:
         return None
     serve, _ = _active[-1]
-    body = request.body
-    if body is None:
-        body = b""
-    elif isinstance(body, str):
-        body = body.encode()
-    elif not isinstance(body, bytes):
-        body = body.read()
-    headers = {
-        name.lower(): value.decode() if isinstance(value, bytes) else value
-        for name, value in request.headers.items()
-    }
-    response = serve(HttpRequest(request.url, headers, body))
-    return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+    headers = request_headers(request.headers.items())
+    response = serve(HttpRequest(request.url, headers, request_body(request.body)))
+    # botocore reads response headers by lower-case name only; a plain dict serves it.
+    wire_headers: Any = response.headers
+    return AWSResponse(request.url, response.status, wire_headers, _Body(response.body))
 
 
 def _signer(**kwargs: Any) -> object | None:
     # Fast mode: an active fake that takes unsigned requests saves botocore the SigV4 work.
     if _active and _active[-1][1]:
-        return botocore.UNSIGNED
+        unsigned: object = botocore.UNSIGNED
+        return unsigned
     return None
 
 

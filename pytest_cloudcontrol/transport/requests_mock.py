@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import responses
 
 from ..protocol import HttpRequest, HttpResponse
+from . import request_body, request_headers
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
@@ -27,14 +28,8 @@ ENDPOINT_URL = re.compile(r"https?://cloudcontrolapi\.[a-z0-9-]+\.amazonaws\.com
 
 def _callback(serve: Serve) -> Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]:
     def answer(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        headers = {
-            name.lower(): value.decode() if isinstance(value, bytes) else value
-            for name, value in request.headers.items()
-        }
-        response = serve(HttpRequest(request.url or "", headers, body))
+        headers = request_headers(request.headers.items())
+        response = serve(HttpRequest(request.url or "", headers, request_body(request.body)))
         return response.status, response.headers, response.body
 
     return answer
