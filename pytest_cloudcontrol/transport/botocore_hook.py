@@ -15,7 +15,8 @@ from typing import Any
 
 import botocore
 from botocore import handlers
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.credentials import Credentials
 
 from ..protocol import HttpRequest, HttpResponse
 from . import request_body, request_headers
@@ -52,9 +53,21 @@ def _signer(**kwargs: Any) -> object | None:
     return None
 
 
+_FAKE_CREDENTIALS = Credentials("testing", "testing", "testing")
+
+
+def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
+    # A client made before the fake started, in a process with no credentials (a module-level client
+    # in CI), would fail with NoCredentialsError: sign its requests with fake credentials instead.
+    # botocore's signer keeps its credentials private; without them, it reads the signing context.
+    if _active and getattr(request_signer, "_credentials", None) is None:
+        request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
+
+
 _HANDLERS = (
     ("before-send.cloudcontrol", _answer, handlers.REGISTER_FIRST),
     ("choose-signer.cloudcontrol", _signer, handlers.REGISTER_FIRST),
+    ("before-sign.cloudcontrol", _credentials, handlers.REGISTER_FIRST),
 )
 
 

@@ -1,0 +1,28 @@
+"""The README's example runs as written: its code blocks are the files of a pytest project."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def _readme_files() -> dict[str, str]:
+    """The README's Python blocks that start with a ``# <file>.py`` line, by file name."""
+    blocks = re.findall(r"```python\n(# (\w+\.py)[^\n]*\n.*?)```", README.read_text(), re.DOTALL)
+    return {name: code for code, name in blocks}
+
+
+def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
+    files = _readme_files()
+    assert set(files) == {"app.py", "conftest.py", "test_app.py"}
+    for name, code in files.items():
+        pytester.path.joinpath(name).write_text(code)
+    pytester.syspathinsert()
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=3)
