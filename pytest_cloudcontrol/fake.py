@@ -84,6 +84,8 @@ class FakeCloudControl:
             back, so it may); the default is that it does not.
         validate_desired_state: check CreateResource's DesiredState against the type's full
             CloudFormation schema (needs ``pytest-cloudcontrol[schemas]``).
+        queue_concurrent_writes: a write to a resource with a write in flight waits as PENDING and
+            starts when that one finishes, instead of failing with ConcurrentOperationException.
         start_time: where the virtual clock starts (default: the wall time now).
 
     """
@@ -99,6 +101,7 @@ class FakeCloudControl:
         progression: Progression | None = None,
         cancel_applies_change: bool = False,
         validate_desired_state: bool = False,
+        queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
     ) -> None:
         self.region = region
@@ -112,6 +115,7 @@ class FakeCloudControl:
         self._catalog = ResourceTypeCatalog()
         self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
         self._service.validate_desired_state = validate_desired_state
+        self._service.queue_concurrent_writes = queue_concurrent_writes
         if progression is not None:
             self._service.progression = progression
         endpoint = protocol.Endpoint(region, account_id, dict(accounts or {}), not fast)

@@ -50,6 +50,7 @@ class _Entry:
         "forced",
         "generation",
         "progression",
+        "queued",
         "reads",
         "request",
         "scope",
@@ -72,6 +73,7 @@ class _Entry:
         self.effect = effect
         self.forced = forced
         self.reads = 0
+        self.queued = False  # PENDING behind another write on the same resource, started after it
         self.started = 0.0
         self.generation = 0  # bumped on every change, so stale heap items are recognised
 
@@ -86,7 +88,8 @@ class RequestRegistry:
         self._by_token: dict[str, _Entry] = {}
         self._by_seq: dict[int, _Entry] = {}
         self._buckets: dict[tuple[Scope, Operation, OperationStatus], list[int]] = {}
-        self._writes: dict[tuple[Scope, str, str], str] = {}
+        # In-flight requests per resource, oldest first: the first one runs, queued ones wait.
+        self._writes: dict[tuple[Scope, str, str], list[str]] = {}
         self._due: list[tuple[float, int, int]] = []
         self._expiry: list[tuple[float, int, int]] = []
         self._seq = itertools.count(1)
@@ -108,7 +111,8 @@ class RequestRegistry:
 
     def in_flight_write(self, scope: Scope, type_name: str, identifier: str) -> str | None:
         """The token of the in-flight request on this resource, if there is one."""
-        return self._writes.get((scope, type_name, identifier))
+        tokens = self._writes.get((scope, type_name, identifier))
+        return tokens[0] if tokens else None
 
     def page(
         self,
@@ -141,15 +145,22 @@ class RequestRegistry:
         progression: Progression,
         effect: Effect | None = None,
         forced: Outcome | None = None,
+        queued: bool = False,
     ) -> ResourceRequest:
-        """Register a new request in whatever status it has."""
+        """Register a new request in whatever status it has.
+
+        A ``queued`` request is PENDING until the in-flight requests on its resource have finished.
+        """
         if request.request_token in self._by_token:
             raise ValueError(f"a request with token {request.request_token!r} already exists")
         seq = next(self._seq)
         entry = _Entry(request, seq, progression, effect, forced)
+        entry.queued = queued
         self._by_token[request.request_token] = entry
         self._by_seq[seq] = entry
         self._index(entry)
+        if request.status in _IN_FLIGHT:
+            self._claim(entry)
         self._scheduled(entry)
         return request
 
@@ -223,11 +234,15 @@ class RequestRegistry:
     ) -> None:
         self._unindex(entry)
         request = entry.request
+        was_in_flight = request.status in _IN_FLIGHT
+        if was_in_flight and status not in _IN_FLIGHT:
+            self._release(entry)
         if outcome is not None and outcome.identifier is not None:
             request.identifier = outcome.identifier
         if outcome is not None and outcome.resource_model is not None:
             request.resource_model = outcome.resource_model
         request.status = status
+        entry.queued = entry.queued and status == OperationStatus.PENDING
         request.error_code = error_code
         request.status_message = status_message
         request.event_time = self.clock.now()
@@ -235,12 +250,19 @@ class RequestRegistry:
         entry.generation += 1
         entry.reads = 0
         self._index(entry)
+        if status in _IN_FLIGHT and not was_in_flight:
+            self._claim(entry)
         self._scheduled(entry)
+        if not was_in_flight or status in _IN_FLIGHT:
+            return
+        self._start_next(entry)
 
     def _scheduled(self, entry: _Entry) -> None:
         """Set up what happens next to a request that just got its status: finish or expiry."""
         now = self.clock.time()
         request = entry.request
+        if entry.queued:
+            return  # it starts, and is scheduled, when the request before it finishes
         if request.status in _IN_FLIGHT:
             entry.started = now
             request.retry_after = request.retry_after or utc_from_epoch(now + RETRY_AFTER_SECONDS)
@@ -258,17 +280,43 @@ class RequestRegistry:
             bucket.append(entry.seq)
         else:
             insort(bucket, entry.seq)
-        if request.identifier is not None and request.status in _IN_FLIGHT:
-            self._writes[(entry.scope, request.type_name, request.identifier)] = request.request_token
 
     def _unindex(self, entry: _Entry) -> None:
         request = entry.request
         bucket = self._buckets[(entry.scope, request.operation, request.status)]
         del bucket[bisect_right(bucket, entry.seq) - 1]
-        if request.identifier is not None:
-            key = (entry.scope, request.type_name, request.identifier)
-            if self._writes.get(key) == request.request_token:
+
+    def _write_key(self, entry: _Entry) -> tuple[Scope, str, str] | None:
+        identifier = entry.request.identifier
+        return None if identifier is None else (entry.scope, entry.request.type_name, identifier)
+
+    def _claim(self, entry: _Entry) -> None:
+        """Note an in-flight request on its resource."""
+        key = self._write_key(entry)
+        if key is not None:
+            self._writes.setdefault(key, []).append(entry.request.request_token)
+
+    def _release(self, entry: _Entry) -> None:
+        """Forget a request that is no longer in flight on its resource."""
+        key = self._write_key(entry)
+        if key is None:
+            return
+        tokens = self._writes.get(key, [])
+        if entry.request.request_token in tokens:
+            tokens.remove(entry.request.request_token)
+            if not tokens:
                 del self._writes[key]
+
+    def _start_next(self, finished: _Entry) -> None:
+        """Start the request queued behind one that just finished, if there is one."""
+        key = self._write_key(finished)
+        tokens = self._writes.get(key) if key is not None else None
+        if not tokens:
+            return
+        entry = self._by_token[tokens[0]]
+        if entry.queued and entry.request.status == OperationStatus.PENDING:
+            entry.queued = False
+            self._change(entry, OperationStatus.IN_PROGRESS)
 
     def _remove(self, entry: _Entry) -> None:
         self._unindex(entry)

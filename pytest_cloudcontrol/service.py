@@ -107,6 +107,7 @@ class CloudControlService:
         self.clock = clock
         self.progression = Progression.immediate()
         self.validate_desired_state = False
+        self.queue_concurrent_writes = False
         self.scripts: list[Script] = []
         self.calls: list[Call] = []
         self.injected: dict[str, deque[AWSError]] = {}
@@ -260,21 +261,21 @@ class CloudControlService:
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
                 return {"ProgressEvent": replayed.progress_event()}
-        if identifier is not None:
-            in_flight = self.registry.in_flight_write(scope, type_name, identifier)
-            if in_flight is not None:
-                raise AWSError(
-                    "ConcurrentOperationException",
-                    f"Another Operation on resource {identifier} with RequestToken {in_flight} "
-                    "is in progress",
-                )
+        in_flight = (
+            None if identifier is None else self.registry.in_flight_write(scope, type_name, identifier)
+        )
+        if in_flight is not None and not self.queue_concurrent_writes:
+            raise AWSError(
+                "ConcurrentOperationException",
+                f"Another Operation on resource {identifier} with RequestToken {in_flight} is in progress",
+            )
         script = self._script_for(type_name, operation)
         hooks = script.hooks if script else ()
         request = ResourceRequest(
             request_token=new_token(),
             type_name=type_name,
             operation=operation,
-            status=OperationStatus.IN_PROGRESS,
+            status=OperationStatus.IN_PROGRESS if in_flight is None else OperationStatus.PENDING,
             event_time=self.clock.now(),
             identifier=identifier,
             hooks=hooks,
@@ -288,6 +289,7 @@ class CloudControlService:
             progression=(script.progression if script and script.progression else self.progression),
             effect=effect,
             forced=script.outcome if script else None,
+            queued=in_flight is not None,
         )
         if client_token is not None:
             self._client_tokens[(scope, client_token)] = (
