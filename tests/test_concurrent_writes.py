@@ -1,0 +1,87 @@
+"""Two writes to one resource: ConcurrentOperationException by default, a PENDING queue when asked."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from pytest_cloudcontrol import FakeCloudControl, Progression
+
+LOG_GROUP = "AWS::Logs::LogGroup"
+
+
+def _retention(days: int) -> str:
+    return json.dumps([{"op": "add", "path": "/RetentionInDays", "value": days}])
+
+
+@pytest.fixture
+def log_group(cloudcontrol: FakeCloudControl) -> str:
+    cloudcontrol.progression = Progression.manual()
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app"})
+    return "app"
+
+
+def test_a_second_write_names_the_one_in_flight(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]
+
+    with pytest.raises(cloudcontrol_client.exceptions.ConcurrentOperationException) as raised:
+        cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)
+
+    message = raised.value.response["Error"]["Message"]
+    match = re.search(r"RequestToken\s+([a-fA-F0-9-]+)", message)
+    assert match is not None and match.group(1) == first["RequestToken"]
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert len(cloudcontrol.requests) == 1
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_queued_writes_wait_as_pending_and_run_in_order(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first, second, third = (
+        cloudcontrol_client.update_resource(
+            TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(days)
+        )["ProgressEvent"]
+        for days in (1, 2, 3)
+    )
+    assert [first["OperationStatus"], second["OperationStatus"], third["OperationStatus"]] == [
+        "IN_PROGRESS",
+        "PENDING",
+        "PENDING",
+    ]
+
+    cloudcontrol.complete(first["RequestToken"])
+    assert cloudcontrol.get_request(second["RequestToken"]).status == "IN_PROGRESS"
+    assert cloudcontrol.get_request(third["RequestToken"]).status == "PENDING"
+
+    cloudcontrol.complete(second["RequestToken"])
+    cloudcontrol.complete(third["RequestToken"])
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 3
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_a_cancelled_queued_write_never_runs(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]
+    queued = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(2)
+    )["ProgressEvent"]
+
+    cancel = cloudcontrol_client.cancel_resource_request(RequestToken=queued["RequestToken"])
+    assert cancel["ProgressEvent"]["OperationStatus"] == "CANCEL_IN_PROGRESS"
+    status = cloudcontrol_client.get_resource_request_status(RequestToken=queued["RequestToken"])
+    assert status["ProgressEvent"]["OperationStatus"] == "CANCEL_COMPLETE"
+
+    cloudcontrol.complete(first["RequestToken"])
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 1
+    assert cloudcontrol.get_request(queued["RequestToken"]).status == "CANCEL_COMPLETE"
