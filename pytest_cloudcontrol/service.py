@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonpatch
+from botocore import xform_name
 
 from .clock import VirtualClock
 from .errors import AWSError
@@ -33,6 +34,7 @@ from .models import (
 )
 from .registry import RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
+from .service_model import operation_names
 from .store import ResourceStore
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
@@ -113,15 +115,9 @@ class CloudControlService:
         self.injected: dict[str, deque[AWSError]] = {}
         self.lock = threading.RLock()
         self._client_tokens: dict[tuple[Scope, str], tuple[str, str, float]] = {}
+        # One method per operation of the model, named as botocore names client methods.
         self._handlers: dict[str, Handler] = {
-            "CancelResourceRequest": self.cancel_resource_request,
-            "GetResourceRequestStatus": self.get_resource_request_status,
-            "ListResourceRequests": self.list_resource_requests,
-            "CreateResource": self.create_resource,
-            "UpdateResource": self.update_resource,
-            "DeleteResource": self.delete_resource,
-            "GetResource": self.get_resource,
-            "ListResources": self.list_resources,
+            name: getattr(self, xform_name(name)) for name in operation_names()
         }
 
     def handle(self, operation: str, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
