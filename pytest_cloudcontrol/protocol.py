@@ -74,7 +74,7 @@ class Endpoint:
 def _decode_body(body: bytes) -> dict[str, Any]:
     try:
         params = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         params = None
     if not isinstance(params, dict):
         raise AWSError("SerializationException")
@@ -102,6 +102,13 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
         status, answer = 200, service.handle(operation, params, scope)
     except AWSError as error:
         status, answer = error.status_code, error.body()
+    except Exception as error:  # a bug of the fake's: answer it as AWS answers its own faults
+        failure = AWSError(
+            "ServiceInternalErrorException",
+            f"pytest-cloudcontrol failed on this request ({type(error).__name__}: {error}); "
+            "please report it with the request that caused it",
+        )
+        status, answer = failure.status_code, failure.body()
     request_id = str(uuid.uuid4())
     service.record(
         Call(

@@ -71,9 +71,9 @@ def _decode_position(token: str | None) -> int | None:
         return 0
     try:
         version, _, number = base64.b64decode(token, validate=True).decode().partition(":")
-        return int(number) if version == "v1" else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, UnicodeDecodeError):
         return None
+    return int(number) if version == "v1" and number.isascii() and number.isdigit() else None
 
 
 def not_found_message(type_name: str, identifier: str) -> str:

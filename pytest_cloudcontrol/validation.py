@@ -18,6 +18,7 @@ from .errors import AWSError
 from .service_model import operation_model
 
 _MAX_LISTED = 10  # Coral lists at most ten violations in one message.
+_NOT_NULL = ["Member must not be null"]
 
 # A check appends violation texts for one value found at a dotted, lower-camel path.
 Check = Callable[[Any, str, list[str]], None]
@@ -112,7 +113,7 @@ def _compile_list(shape: ListShape) -> Check:
         if broken is None:
             return
         # Coral reports a list's bad members once, as one nested constraint on the whole list.
-        texts = sorted({text for item in value for text in broken(item)})
+        texts = sorted({text for item in value for text in (_NOT_NULL if item is None else broken(item))})
         if texts:
             constraint = "Member must satisfy constraint: [" + ", ".join(texts) + "]"
             out.append(_violation(value, path, constraint, sensitive=False))

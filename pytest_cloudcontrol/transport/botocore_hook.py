@@ -4,13 +4,15 @@ The handler is added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module 
 botocore session made afterwards carries it (pytest imports the plugin before any test module); it is
 inert while no fake is active. It is registered on the ``cloudcontrol`` service only: other services,
 and a moto mock beside it, never see it. botocore still serializes, signs, retries and parses, exactly
-as it does against AWS.
+as it does against AWS. aiobotocore (and aioboto3) clients get the same handler; it hands them to
+``aiobotocore_hook`` for an answer they can await.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import botocore
@@ -34,10 +36,15 @@ class _Body(io.BytesIO):
         yield self.getvalue()
 
 
-def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
+def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | Awaitable[AWSResponse] | None:
     if not _active:
         return None
     serve, _ = _active[-1]
+    if sys._getframe(1).f_globals.get("__name__", "").startswith("aiobotocore."):
+        # Called by aiobotocore's emitter, which awaits the answer (see aiobotocore_hook).
+        from . import aiobotocore_hook
+
+        return aiobotocore_hook.answer(serve, request)
     headers = request_headers(request.headers.items())
     response = serve(HttpRequest(request.url, headers, request_body(request.body)))
     # botocore reads response headers by lower-case name only; a plain dict serves it.
