@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -53,6 +54,12 @@ _DEFAULT_MESSAGES = {
 }
 
 
+def _sentence(code: str) -> str:
+    """A plain message made of an error's name, ``TypeNotFoundException`` → ``Type not found.``."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", code.removesuffix("Exception")).lower()
+    return words[:1].upper() + words[1:] + "."
+
+
 @cache
 def error_specs() -> dict[str, ErrorSpec]:
     """Every error code the fake can answer, keyed by code: the model's errors, then the framework's.
@@ -66,7 +73,7 @@ def error_specs() -> dict[str, ErrorSpec]:
             SERVICE_NAMESPACE,
             500 if shape.get("fault") else 400,
             "Message",
-            _DEFAULT_MESSAGES.get(name),
+            _DEFAULT_MESSAGES.get(name) or _sentence(name),
         )
         for name, shape in raw_model()["shapes"].items()
         if shape.get("exception")

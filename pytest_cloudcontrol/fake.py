@@ -33,10 +33,11 @@ from .models import (
     OperationStatus,
     Resource,
     ResourceRequest,
+    stamp_hooks,
 )
 from .registry import RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
-from .service import CloudControlService, Script
+from .service import CloudControlService, Script, concurrent_operation_message
 from .service_model import operation_names
 from .store import ResourceStore
 from .transport import botocore_hook, requests_mock
@@ -53,6 +54,13 @@ FAKE_CREDENTIALS = {
 }
 # Unset while active, so nothing resolves a real profile's credentials.
 _PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def _hook_events(hooks: Iterable[HookProgressEvent | Mapping[str, Any]]) -> tuple[HookProgressEvent, ...]:
+    """Hook events from models or from dicts of their fields (``{"hook_type_name": ...}``)."""
+    return tuple(
+        h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h) for h in hooks
+    )
 
 
 def _enum(kind: type[Any], value: Any, what: str) -> Any:
@@ -222,9 +230,7 @@ class FakeCloudControl:
         events GetResourceRequestStatus reports for it.
         """
         try:
-            hook_events = tuple(
-                h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h) for h in hooks
-            )
+            hook_events = stamp_hooks(_hook_events(hooks), self.clock.now())
             request = ResourceRequest(
                 request_token=request_token or new_token(),
                 type_name=type_name,
@@ -300,9 +306,10 @@ class FakeCloudControl:
     ) -> ResourceRequest:
         """Finish an in-flight request now: SUCCESS makes its change, FAILED does not; returns it."""
         final = _enum(OperationStatus, status, "status")
+        code = None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
         if final not in (OperationStatus.SUCCESS, OperationStatus.FAILED):
             raise CloudControlUsageError(f"complete() takes SUCCESS or FAILED; got {final.value}")
-        if final == OperationStatus.FAILED and error_code is None:
+        if final == OperationStatus.FAILED and code is None:
             raise CloudControlUsageError("complete(..., 'FAILED') needs an error_code, e.g. 'NotFound'")
         with self._service.lock:
             request = self._registry.find(self._token(token))
@@ -312,7 +319,7 @@ class FakeCloudControl:
                     f"request {token} is already finished ({request.status.value}); "
                     "use set_status() to change a finished request"
                 )
-            forced = Outcome.failed(error_code, status_message) if error_code else Outcome()
+            forced = Outcome.failed(code, status_message) if code else Outcome()
             self._registry.finish(token, forced)
         return self.get_request(token)
 
@@ -359,10 +366,7 @@ class FakeCloudControl:
                     operation=None if operation is None else _enum(Operation, operation, "operation"),
                     progression=progression,
                     outcome=outcome,
-                    hooks=tuple(
-                        h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h)
-                        for h in hooks
-                    ),
+                    hooks=_hook_events(hooks),
                     times=times,
                 )
             )
@@ -478,6 +482,8 @@ class FakeCloudControl:
             )
         if times < 1:
             raise CloudControlUsageError(f"times must be 1 or more; got {times}")
+        if error_code == "ConcurrentOperationException" and message is None:
+            message = concurrent_operation_message(None, new_token())
         error = AWSError(error_code, message, status_code=status_code)
         with self._service.lock:
             self._service.injected.setdefault(operation, deque()).extend([error] * times)

@@ -75,6 +75,23 @@ class Outcome:
         return cls(OperationStatus.FAILED, HandlerErrorCode(error_code), status_message)
 
 
+def handler_message(code: HandlerErrorCode, type_name: str, identifier: str | None, action: str) -> str:
+    """The text a CloudFormation handler gives a failure of ``code`` when it gives none of its own.
+
+    ``action`` is the handler's: CREATE, READ, UPDATE, DELETE or LIST.
+    """
+    subject = f"Resource of type '{type_name}' with identifier '{identifier}'"
+    texts = {
+        HandlerErrorCode.NotFound: f"{subject} was not found.",
+        HandlerErrorCode.AlreadyExists: f"{subject} already exists.",
+        HandlerErrorCode.NotStabilized: f"{subject} did not stabilize.",
+        HandlerErrorCode.Throttling: f"Rate exceeded for operation '{action}'.",
+        HandlerErrorCode.GeneralServiceException: f"Error occurred during operation '{action}'.",
+        HandlerErrorCode.InternalFailure: "Internal error occurred.",
+    }
+    return texts.get(code, f"Handler failed with {code.value} during operation '{action}'.")
+
+
 Effect = Callable[[], Outcome]
 """What a finishing request does to the resource store: it applies the change and returns the outcome to
 show (a create that finds its identifier taken returns a FAILED ``AlreadyExists``). A failure a test

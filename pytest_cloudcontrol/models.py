@@ -116,6 +116,14 @@ class HookProgressEvent(_WireModel):
     failure_mode: str | None = "FAIL"
 
 
+def stamp_hooks(hooks: tuple[HookProgressEvent, ...], when: datetime) -> tuple[HookProgressEvent, ...]:
+    """The hook events, each given ``when`` as its ``HookEventTime`` unless it has one."""
+    return tuple(
+        hook if hook.hook_event_time is not None else hook.model_copy(update={"hook_event_time": when})
+        for hook in hooks
+    )
+
+
 class ResourceRequest(_WireModel):
     """A resource request (one Create, Update or Delete) and its current progress event."""
 

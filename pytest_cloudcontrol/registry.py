@@ -17,7 +17,7 @@ from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator
 
 from .clock import VirtualClock
-from .lifecycle import Effect, Outcome, Progression
+from .lifecycle import Effect, Outcome, Progression, handler_message
 from .models import (
     HandlerErrorCode,
     Operation,
@@ -55,7 +55,6 @@ class _Entry:
         "request",
         "scope",
         "seq",
-        "started",
     )
 
     def __init__(
@@ -74,7 +73,6 @@ class _Entry:
         self.forced = forced
         self.reads = 0
         self.queued = False  # PENDING behind another write on the same resource, started after it
-        self.started = 0.0
         self.generation = 0  # bumped on every change, so stale heap items are recognised
 
 
@@ -161,7 +159,7 @@ class RequestRegistry:
         self._index(entry)
         if request.status in _IN_FLIGHT:
             self._claim(entry)
-        self._scheduled(entry)
+        self._scheduled(entry, self.clock.time())
         return request
 
     def read(self, token: str) -> None:
@@ -179,18 +177,27 @@ class RequestRegistry:
         entry.progression = self.cancel_progression
         self._change(entry, OperationStatus.CANCEL_IN_PROGRESS)
 
-    def finish(self, token: str, forced: Outcome | None = None) -> None:
-        """Finish an in-flight request now: run its effect, or take the forced outcome."""
+    def finish(self, token: str, forced: Outcome | None = None, at: float | None = None) -> None:
+        """Finish an in-flight request: run its effect, or take the forced outcome.
+
+        ``at`` is the virtual time it finished (default: now); its event time and expiry count from it.
+        """
         entry = self._by_token[token]
-        if entry.request.status == OperationStatus.CANCEL_IN_PROGRESS:
+        request = entry.request
+        if request.status == OperationStatus.CANCEL_IN_PROGRESS:
             if self.cancel_applies_change and entry.effect is not None:
                 entry.effect()
-            self._change(entry, OperationStatus.CANCEL_COMPLETE)
+            self._change(entry, OperationStatus.CANCEL_COMPLETE, at=at)
             return
         outcome = forced or entry.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
             outcome = entry.effect() if entry.effect is not None else (outcome or Outcome())
-        self._change(entry, outcome.status, outcome.error_code, outcome.status_message, outcome)
+        message = outcome.status_message
+        if outcome.error_code is not None and message is None:
+            message = handler_message(
+                outcome.error_code, request.type_name, request.identifier, request.operation.value
+            )
+        self._change(entry, outcome.status, outcome.error_code, message, outcome, at)
 
     def set_status(
         self,
@@ -206,16 +213,16 @@ class RequestRegistry:
         """Give an in-flight request a new progression, counted from now."""
         entry = self._by_token[token]
         entry.progression = progression
-        self._change(entry, entry.request.status, entry.request.error_code)
+        self._change(entry, entry.request.status, entry.request.error_code, entry.request.status_message)
 
     def tick(self) -> None:
         """Finish the requests that are due by the virtual clock and drop the expired ones."""
         now = self.clock.time()
         while self._due and self._due[0][0] <= now:
-            _, seq, generation = heapq.heappop(self._due)
+            due, seq, generation = heapq.heappop(self._due)
             entry = self._by_seq.get(seq)
             if entry is not None and entry.generation == generation:
-                self.finish(entry.request.request_token)
+                self.finish(entry.request.request_token, at=due)
         while self._expiry and self._expiry[0][0] <= now:
             _, seq, generation = heapq.heappop(self._expiry)
             entry = self._by_seq.get(seq)
@@ -231,7 +238,9 @@ class RequestRegistry:
         error_code: HandlerErrorCode | None = None,
         status_message: str | None = None,
         outcome: Outcome | None = None,
+        at: float | None = None,
     ) -> None:
+        at = self.clock.time() if at is None else at
         self._unindex(entry)
         request = entry.request
         was_in_flight = request.status in _IN_FLIGHT
@@ -245,33 +254,29 @@ class RequestRegistry:
         entry.queued = entry.queued and status == OperationStatus.PENDING
         request.error_code = error_code
         request.status_message = status_message
-        request.event_time = self.clock.now()
+        request.event_time = utc_from_epoch(at)
         request.retry_after = None
         entry.generation += 1
         entry.reads = 0
         self._index(entry)
         if status in _IN_FLIGHT and not was_in_flight:
             self._claim(entry)
-        self._scheduled(entry)
-        if not was_in_flight or status in _IN_FLIGHT:
-            return
-        self._start_next(entry)
+        self._scheduled(entry, at)
+        if was_in_flight and status not in _IN_FLIGHT:
+            self._start_next(entry, at)
 
-    def _scheduled(self, entry: _Entry) -> None:
-        """Set up what happens next to a request that just got its status: finish or expiry."""
-        now = self.clock.time()
+    def _scheduled(self, entry: _Entry, at: float) -> None:
+        """Set up what happens next to a request that got its status at ``at``: finish or expiry."""
         request = entry.request
         if entry.queued:
             return  # it starts, and is scheduled, when the request before it finishes
         if request.status in _IN_FLIGHT:
-            entry.started = now
-            request.retry_after = request.retry_after or utc_from_epoch(now + RETRY_AFTER_SECONDS)
-            due = entry.progression.due_time(now)
+            request.retry_after = request.retry_after or utc_from_epoch(at + RETRY_AFTER_SECONDS)
+            due = entry.progression.due_time(at)
             if due is not None:
                 heapq.heappush(self._due, (due, entry.seq, entry.generation))
         else:
-            finished = request.event_time.timestamp()
-            heapq.heappush(self._expiry, (finished + EXPIRY_SECONDS, entry.seq, entry.generation))
+            heapq.heappush(self._expiry, (at + EXPIRY_SECONDS, entry.seq, entry.generation))
 
     def _index(self, entry: _Entry) -> None:
         request = entry.request
@@ -307,7 +312,7 @@ class RequestRegistry:
             if not tokens:
                 del self._writes[key]
 
-    def _start_next(self, finished: _Entry) -> None:
+    def _start_next(self, finished: _Entry, at: float) -> None:
         """Start the request queued behind one that just finished, if there is one."""
         key = self._write_key(finished)
         tokens = self._writes.get(key) if key is not None else None
@@ -316,7 +321,7 @@ class RequestRegistry:
         entry = self._by_token[tokens[0]]
         if entry.queued and entry.request.status == OperationStatus.PENDING:
             entry.queued = False
-            self._change(entry, OperationStatus.IN_PROGRESS)
+            self._change(entry, OperationStatus.IN_PROGRESS, at=at)
 
     def _remove(self, entry: _Entry) -> None:
         self._unindex(entry)

@@ -176,14 +176,11 @@ class ResourceType:
 
         A patch touches a pointer when its path equals it, contains it or lies inside it.
         """
-        patched = [_patch_segments(path) for path in paths]
-        return sorted(
-            {
-                pointer
-                for pointer in self.create_only
-                if any(_overlaps(_segments(pointer), segments) for segments in patched)
-            }
-        )
+        return _touched(self.create_only, paths)
+
+    def read_only_violations(self, paths: Iterable[str]) -> list[str]:
+        """Return the read-only pointers that JSON Patch ``paths`` touch, sorted (as above)."""
+        return _touched(self.read_only, paths)
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
         """Return a deep copy of ``properties`` without write-only properties, as reads show it."""
@@ -274,6 +271,12 @@ def _bundled(type_name: str) -> ResourceType | None:
 def _segments(pointer: str) -> list[str]:
     """``/properties/A/B`` -> ``["A", "B"]``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
     return _patch_segments(pointer.removeprefix("/properties"))
+
+
+def _touched(pointers: Iterable[str], paths: Iterable[str]) -> list[str]:
+    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), sorted."""
+    patched = [_patch_segments(path) for path in paths]
+    return sorted({pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched)})
 
 
 def _patch_segments(path: str) -> list[str]:

@@ -21,7 +21,7 @@ from botocore import xform_name
 
 from .clock import VirtualClock
 from .errors import AWSError
-from .lifecycle import Outcome, Progression
+from .lifecycle import Outcome, Progression, handler_message
 from .models import (
     Call,
     HandlerErrorCode,
@@ -31,6 +31,7 @@ from .models import (
     Resource,
     ResourceRequest,
     Scope,
+    stamp_hooks,
 )
 from .registry import RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
@@ -76,9 +77,10 @@ def _decode_position(token: str | None) -> int | None:
     return int(number) if version == "v1" and number.isascii() and number.isdigit() else None
 
 
-def not_found_message(type_name: str, identifier: str) -> str:
-    """The handler's NotFound text, e.g. ``Resource of type 'T' with identifier 'x' was not found.``."""
-    return f"Resource of type '{type_name}' with identifier '{identifier}' was not found."
+def concurrent_operation_message(identifier: str | None, in_flight: str) -> str:
+    """ConcurrentOperationException's text: it names the in-flight token, which clients parse out."""
+    resource = f"resource {identifier}" if identifier else "the resource"
+    return f"Another Operation on {resource} with RequestToken {in_flight} is in progress"
 
 
 def handler_failure(code: str, type_name: str, message: str, handler_code: HandlerErrorCode) -> AWSError:
@@ -212,12 +214,13 @@ class CloudControlService:
         return resource_type
 
     def _resource(self, scope: Scope, type_name: str, identifier: str) -> Resource:
+        """The resource, or the ResourceNotFoundException its read handler would answer."""
         resource = self.store.get(scope, type_name, identifier)
         if resource is None:
             raise handler_failure(
                 "ResourceNotFoundException",
                 type_name,
-                not_found_message(type_name, identifier),
+                handler_message(HandlerErrorCode.NotFound, type_name, identifier, "READ"),
                 HandlerErrorCode.NotFound,
             )
         return resource
@@ -243,10 +246,12 @@ class CloudControlService:
         operation: Operation,
         identifier: str | None,
         effect: Callable[[], Outcome],
+        precondition: Callable[[], object] | None = None,
     ) -> dict[str, Any]:
         """Register a new write request in flight and answer its first event.
 
-        A retry with the same ClientToken and the same input answers the first request's event.
+        A retry with the same ClientToken and the same input answers the first request's event; a
+        resource with a write in flight refuses another; then ``precondition`` may still refuse it.
         """
         type_name = params["TypeName"]
         client_token = params.get("ClientToken")
@@ -263,16 +268,19 @@ class CloudControlService:
         if in_flight is not None and not self.queue_concurrent_writes:
             raise AWSError(
                 "ConcurrentOperationException",
-                f"Another Operation on resource {identifier} with RequestToken {in_flight} is in progress",
+                concurrent_operation_message(identifier, in_flight),
             )
+        if precondition is not None:
+            precondition()
         script = self._script_for(type_name, operation)
-        hooks = script.hooks if script else ()
+        now = self.clock.now()
+        hooks = stamp_hooks(script.hooks, now) if script else ()
         request = ResourceRequest(
             request_token=new_token(),
             type_name=type_name,
             operation=operation,
             status=OperationStatus.IN_PROGRESS if in_flight is None else OperationStatus.PENDING,
-            event_time=self.clock.now(),
+            event_time=now,
             identifier=identifier,
             hooks=hooks,
             hooks_request_token=new_token() if hooks else None,
@@ -322,10 +330,7 @@ class CloudControlService:
             identifier = resource_type.identifier_of(properties)
             assert identifier is not None, "generate_read_only fills the primary identifier"
             if self.store.get(scope, type_name, identifier) is not None:
-                return Outcome.failed(
-                    HandlerErrorCode.AlreadyExists,
-                    f"Resource of type '{type_name}' with identifier '{identifier}' already exists.",
-                )
+                return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
             self.store.put(
                 Resource(
                     type_name=type_name,
@@ -347,18 +352,24 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         resource_type = self._type(type_name, "update")
         patch = _patch(params["PatchDocument"])
-        touched = resource_type.create_only_violations(op["path"] for op in patch.patch)
+        paths = [op["path"] for op in patch.patch]
+        touched = resource_type.create_only_violations(paths)
         if touched:
             raise AWSError(
                 "NotUpdatableException",
                 f"Invalid patch update: createOnlyProperties [{', '.join(touched)}] cannot be updated",
             )
-        _apply(patch, self._resource(scope, type_name, identifier).properties)
+        touched = resource_type.read_only_violations(paths)
+        if touched:
+            raise AWSError(
+                "ValidationException",
+                f"Invalid patch update: readOnlyProperties [{', '.join(touched)}] cannot be updated",
+            )
 
         def update() -> Outcome:
             resource = self.store.get(scope, type_name, identifier)
             if resource is None:
-                return Outcome.failed(HandlerErrorCode.NotFound, not_found_message(type_name, identifier))
+                return Outcome.failed(HandlerErrorCode.NotFound)
             try:
                 properties = _apply(patch, resource.properties)
             except AWSError as error:
@@ -366,7 +377,10 @@ class CloudControlService:
             self.store.put(resource.model_copy(update={"properties": properties}))
             return Outcome(resource_model=resource_type.without_write_only(properties))
 
-        return self._start(params, scope, Operation.UPDATE, identifier, update)
+        def applies() -> object:
+            return _apply(patch, self._resource(scope, type_name, identifier).properties)
+
+        return self._start(params, scope, Operation.UPDATE, identifier, update, applies)
 
     def delete_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """DeleteResource: start a delete; a missing resource fails later with NotFound."""
@@ -375,7 +389,7 @@ class CloudControlService:
 
         def delete() -> Outcome:
             if not self.store.delete(scope, type_name, identifier):
-                return Outcome.failed(HandlerErrorCode.NotFound, not_found_message(type_name, identifier))
+                return Outcome.failed(HandlerErrorCode.NotFound)
             return Outcome()
 
         return self._start(params, scope, Operation.DELETE, identifier, delete)

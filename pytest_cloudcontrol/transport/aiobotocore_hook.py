@@ -27,6 +27,7 @@ clock (``clock.redirect_late_imports``), in case aiobotocore was imported after 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiobotocore.awsrequest import AioAWSResponse  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -68,7 +69,8 @@ async def answer(serve: Serve, request: AWSPreparedRequest) -> AWSResponse:
     await _yield_once()
     headers = request_headers(request.headers.items())
     response = serve(HttpRequest(request.url, headers, request_body(request.body)))
-    aio_response: AWSResponse = AioAWSResponse(
-        request.url, response.status, response.headers, _Body(response.body)
-    )
+    # As for botocore: headers are read by lower-case name only, so a plain dict serves.
+    wire_headers: Any = response.headers
+    body = _Body(response.body)
+    aio_response: AWSResponse = AioAWSResponse(request.url, response.status, wire_headers, body)
     return aio_response

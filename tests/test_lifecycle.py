@@ -1,0 +1,706 @@
+"""When requests finish: progressions, scripts, hooks, the virtual clock, expiry and usage errors."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import botocore.endpoint
+import botocore.waiter
+import pytest
+from botocore.exceptions import ClientError
+
+from pytest_cloudcontrol import (
+    CloudControlUsageError,
+    FakeCloudControl,
+    OperationStatus,
+    Outcome,
+    Progression,
+    UnknownRequestError,
+)
+
+LOG_GROUP = "AWS::Logs::LogGroup"
+BUCKET = "AWS::S3::Bucket"
+START = 1_700_000_000.0
+WEEK = 7 * 24 * 3600
+
+
+def create(client: Any, name: str, type_name: str = LOG_GROUP) -> str:
+    """Start a create through the API; returns its RequestToken."""
+    key = "LogGroupName" if type_name == LOG_GROUP else "BucketName"
+    answer = client.create_resource(TypeName=type_name, DesiredState=json.dumps({key: name}))
+    assert answer["ProgressEvent"]["OperationStatus"] == "IN_PROGRESS"
+    token: str = answer["ProgressEvent"]["RequestToken"]
+    return token
+
+
+def event(client: Any, token: str) -> dict[str, Any]:
+    """The current ProgressEvent of a request."""
+    answer: dict[str, Any] = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    return answer
+
+
+def state(client: Any, token: str) -> str:
+    """The current OperationStatus of a request."""
+    value: str = event(client, token)["OperationStatus"]
+    return value
+
+
+def exists(client: Any, name: str) -> bool:
+    """Whether the log group exists, as GetResource sees it."""
+    try:
+        client.get_resource(TypeName=LOG_GROUP, Identifier=name)
+    except client.exceptions.ResourceNotFoundException:
+        return False
+    return True
+
+
+# -- progressions of API-made requests -------------------------------------------------------------
+
+
+def test_default_progression_is_immediate(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, "g")
+
+    assert state(client, token) == "SUCCESS"
+    assert exists(client, "g")
+
+
+def test_immediate_progression_shows_the_request_finished_to_any_later_call(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.immediate()
+    token = create(client, "g")
+
+    # a GetResource (not a status read) already sees the change
+    assert exists(client, "g")
+    summaries = client.list_resource_requests()["ResourceRequestStatusSummaries"]
+    assert [(s["RequestToken"], s["OperationStatus"]) for s in summaries] == [(token, "SUCCESS")]
+
+
+@pytest.mark.cloudcontrol(progression=Progression.after_reads(3))
+def test_after_reads_finishes_on_the_nth_status_read(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, "g")
+
+    assert state(client, token) == "IN_PROGRESS"
+    # other calls are not status reads
+    assert not exists(client, "g")
+    client.list_resource_requests()
+    assert state(client, token) == "IN_PROGRESS"
+    assert not exists(client, "g")
+    assert state(client, token) == "SUCCESS"
+    assert exists(client, "g")
+    assert state(client, token) == "SUCCESS"
+
+
+def test_after_reads_one_shows_the_outcome_on_the_first_read(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.after_reads(1)
+    token = create(client, "g")
+
+    assert not exists(client, "g")
+    assert state(client, token) == "SUCCESS"
+
+
+def test_after_seconds_finishes_on_the_virtual_clock(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(60)
+    token = create(client, "g")
+
+    for _ in range(5):
+        assert state(client, token) == "IN_PROGRESS"  # reads do not move it on
+    cloudcontrol.advance(59)
+    assert state(client, token) == "IN_PROGRESS"
+    assert not exists(client, "g")
+    cloudcontrol.advance(1)
+    assert state(client, token) == "SUCCESS"
+    assert exists(client, "g")
+
+
+def test_after_seconds_finishes_for_the_fake_view_too(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(10)
+    token = create(client, "g")
+
+    cloudcontrol.advance(10)
+
+    assert cloudcontrol.get_request(token).status == OperationStatus.SUCCESS
+    assert [r.identifier for r in cloudcontrol.resources] == ["g"]
+
+
+def test_manual_progression_waits_for_complete(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.advance(10 * WEEK)
+    for _ in range(10):
+        assert state(client, token) == "IN_PROGRESS"
+    assert not exists(client, "g")
+
+    finished = cloudcontrol.complete(token)
+
+    assert finished.status == OperationStatus.SUCCESS
+    assert state(client, token) == "SUCCESS"
+    assert exists(client, "g")
+
+
+def test_complete_as_failed_makes_no_change(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.complete(token, "FAILED", error_code="NotStabilized", status_message="It wobbled.")
+
+    current = event(client, token)
+    assert current["OperationStatus"] == "FAILED"
+    assert current["ErrorCode"] == "NotStabilized"
+    assert current["StatusMessage"] == "It wobbled."
+    assert "RetryAfter" not in current
+    assert not exists(client, "g")
+
+
+def test_set_progression_changes_an_in_flight_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    cloudcontrol.advance(1000)
+
+    request = cloudcontrol.set_progression(token, Progression.after(30))
+
+    assert request.status == OperationStatus.IN_PROGRESS
+    cloudcontrol.advance(29)  # counted from now, not from the start
+    assert state(client, token) == "IN_PROGRESS"
+    cloudcontrol.advance(1)
+    assert state(client, token) == "SUCCESS"
+
+
+def test_set_progression_to_after_reads(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    state(client, token)
+    state(client, token)
+
+    cloudcontrol.set_progression(token, Progression.after_reads(2))
+
+    assert state(client, token) == "IN_PROGRESS"
+    assert state(client, token) == "SUCCESS"
+
+
+def test_changing_the_progression_affects_only_later_requests(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    first = create(client, "a")
+    cloudcontrol.progression = Progression.immediate()
+    second = create(client, "b")
+
+    assert state(client, first) == "IN_PROGRESS"
+    assert state(client, second) == "SUCCESS"
+    assert cloudcontrol.progression == Progression.immediate()
+
+
+# -- seeded requests -------------------------------------------------------------------------------
+
+
+def test_seeded_requests_stay_as_seeded_by_default(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    assert cloudcontrol.progression == Progression.immediate()
+    token = cloudcontrol.seed_request(LOG_GROUP, identifier="g").request_token
+
+    cloudcontrol.advance(WEEK * 3)
+    for _ in range(5):
+        assert state(client, token) == "IN_PROGRESS"
+
+
+@pytest.mark.parametrize(
+    ("progression", "finish"),
+    [
+        (Progression.immediate(), lambda fake: None),
+        (Progression.after_reads(3), lambda fake: None),
+        (Progression.after(60), lambda fake: fake.advance(60)),
+    ],
+    ids=["immediate", "after_reads", "after"],
+)
+def test_seeded_request_with_a_progression_finishes(
+    cloudcontrol: FakeCloudControl, client: Any, progression: Progression, finish: Any
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, identifier="g", progression=progression).request_token
+
+    if progression.kind == "reads":
+        assert [state(client, token) for _ in range(3)] == ["IN_PROGRESS", "IN_PROGRESS", "SUCCESS"]
+    else:
+        if progression.kind == "duration":
+            cloudcontrol.advance(59)
+            assert state(client, token) == "IN_PROGRESS"
+            cloudcontrol.advance(1)
+        assert state(client, token) == "SUCCESS"
+    # a seeded request changes no resource
+    assert cloudcontrol.resources == []
+
+
+def test_seeded_request_finishes_with_its_outcome(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(
+        LOG_GROUP,
+        operation="DELETE",
+        identifier="g",
+        progression=Progression.after_reads(1),
+        outcome=Outcome.failed("NotFound", "gone"),
+    ).request_token
+
+    current = event(client, token)
+
+    assert (current["Operation"], current["OperationStatus"]) == ("DELETE", "FAILED")
+    assert (current["ErrorCode"], current["StatusMessage"]) == ("NotFound", "gone")
+
+
+def test_seeded_manual_request_completed_by_the_test(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
+    assert state(client, token) == "PENDING"
+
+    cloudcontrol.complete(token, "FAILED", error_code="Throttling", status_message="slow down")
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"]) == ("FAILED", "Throttling")
+
+
+# -- scripts ---------------------------------------------------------------------------------------
+
+
+def test_script_fails_only_the_next_matching_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", outcome=Outcome.failed("NotStabilized", "no luck"), times=1)
+
+    # not matching: another type, another operation
+    bucket = create(client, "b", BUCKET)
+    assert state(client, bucket) == "SUCCESS"
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "existing"})
+    delete = client.delete_resource(TypeName=LOG_GROUP, Identifier="existing")["ProgressEvent"][
+        "RequestToken"
+    ]
+    assert state(client, delete) == "SUCCESS"
+
+    failed = create(client, "g")
+    current = event(client, failed)
+    assert (current["OperationStatus"], current["ErrorCode"], current["StatusMessage"]) == (
+        "FAILED",
+        "NotStabilized",
+        "no luck",
+    )
+    assert not exists(client, "g")  # a forced failure makes no change
+
+    again = create(client, "g")
+    assert state(client, again) == "SUCCESS"
+    assert exists(client, "g")
+
+
+def test_script_times_counts_matching_requests(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.script(LOG_GROUP, outcome=Outcome.failed("InternalFailure", "boom"), times=2)
+
+    tokens = [create(client, name) for name in ("a", "b", "c")]
+
+    assert [state(client, t) for t in tokens] == ["FAILED", "FAILED", "SUCCESS"]
+
+
+def test_script_without_times_applies_to_every_matching_request(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.script(operation="CREATE", progression=Progression.manual())
+
+    tokens = [create(client, name) for name in ("a", "b")]
+
+    assert [state(client, t) for t in tokens] == ["IN_PROGRESS", "IN_PROGRESS"]
+
+
+def test_script_progression_overrides_the_default(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", progression=Progression.after(30), times=1)
+
+    slow = create(client, "slow")
+    fast = create(client, "fast")
+
+    assert state(client, slow) == "IN_PROGRESS"
+    assert state(client, fast) == "SUCCESS"
+    cloudcontrol.advance(30)
+    assert state(client, slow) == "SUCCESS"
+
+
+HOOK = {"hook_type_name": "Org::Svc::Hook", "hook_status": "HOOK_COMPLETE_SUCCEEDED"}
+
+
+def test_scripted_hooks_are_reported_by_get_resource_request_status(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=[HOOK], progression=Progression.manual(), times=1)
+    create_answer = client.create_resource(TypeName=LOG_GROUP, DesiredState='{"LogGroupName": "g"}')
+    token = create_answer["ProgressEvent"]["RequestToken"]
+
+    answer = client.get_resource_request_status(RequestToken=token)
+
+    hooks_token = answer["ProgressEvent"]["HooksRequestToken"]
+    assert hooks_token
+    assert hooks_token != token
+    assert len(answer["HooksProgressEvent"]) == 1
+    hook = answer["HooksProgressEvent"][0]
+    assert hook["HookTypeName"] == "Org::Svc::Hook"
+    assert hook["HookStatus"] == "HOOK_COMPLETE_SUCCEEDED"
+    assert hook["InvocationPoint"] == "PRE_PROVISION"
+    assert hook["FailureMode"] in ("FAIL", "WARN")
+    # the same token on every read, in flight and finished
+    cloudcontrol.complete(token)
+    again = client.get_resource_request_status(RequestToken=token)
+    assert again["ProgressEvent"]["HooksRequestToken"] == hooks_token
+    assert again["ProgressEvent"]["OperationStatus"] == "SUCCESS"
+
+    # no other operation carries HooksRequestToken
+    assert "HooksRequestToken" not in create_answer["ProgressEvent"]
+    summaries = client.list_resource_requests()["ResourceRequestStatusSummaries"]
+    assert summaries
+    assert all("HooksRequestToken" not in s for s in summaries)
+    for call in cloudcontrol.calls:
+        if call.operation != "GetResourceRequestStatus":
+            assert "HooksRequestToken" not in json.dumps(call.response), call.operation
+
+
+def test_hooks_on_cancel_answer_are_left_out(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, hooks=[HOOK]).request_token
+
+    cancelled = client.cancel_resource_request(RequestToken=token)
+
+    assert "HooksRequestToken" not in cancelled["ProgressEvent"]
+    assert "HooksProgressEvent" not in cancelled
+    assert "HooksRequestToken" in client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+
+
+def test_requests_without_hooks_have_no_hook_members(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, "g")
+
+    answer = client.get_resource_request_status(RequestToken=token)
+
+    assert "HooksProgressEvent" not in answer
+    assert "HooksRequestToken" not in answer["ProgressEvent"]
+
+
+# -- the virtual clock -----------------------------------------------------------------------------
+
+
+def test_waiter_runs_in_virtual_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(60)
+    token = create(client, "g")
+    before = cloudcontrol.clock.time()
+    wall = time.monotonic()
+
+    client.get_waiter("resource_request_success").wait(RequestToken=token)
+
+    assert time.monotonic() - wall < 2.0
+    assert cloudcontrol.clock.time() - before >= 60
+    assert state(client, token) == "SUCCESS"
+    # the waiter polled every 5 virtual seconds until the request finished
+    assert len(cloudcontrol.calls_to("GetResourceRequestStatus")) >= 12
+
+
+def test_waiter_fails_on_failed_request_in_virtual_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    from botocore.exceptions import WaiterError
+
+    cloudcontrol.script(
+        LOG_GROUP, progression=Progression.after(20), outcome=Outcome.failed("NotStabilized", "x")
+    )
+    token = create(client, "g")
+    wall = time.monotonic()
+
+    with pytest.raises(WaiterError):
+        client.get_waiter("resource_request_success").wait(RequestToken=token)
+
+    assert time.monotonic() - wall < 2.0
+
+
+def test_botocore_sleeps_are_virtual_only_while_active() -> None:
+    real = time.sleep
+    fake = FakeCloudControl()
+    with fake:
+        assert botocore.waiter.time.sleep is not real
+        assert botocore.endpoint.time.sleep is not real
+        before = fake.clock.time()
+        botocore.waiter.time.sleep(1000)
+        assert fake.clock.time() == before + 1000
+    assert botocore.waiter.time.sleep is real
+    assert botocore.endpoint.time.sleep is real
+
+
+@pytest.mark.cloudcontrol(virtual_time=False)
+def test_virtual_time_off_keeps_botocores_real_sleep(cloudcontrol: FakeCloudControl) -> None:
+    assert botocore.waiter.time.sleep is time.sleep
+    assert botocore.endpoint.time.sleep is time.sleep
+
+
+def test_retry_back_off_runs_in_virtual_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+    cloudcontrol.inject_error("GetResourceRequestStatus", "ThrottlingException", times=2)
+    before = cloudcontrol.clock.time()
+    wall = time.monotonic()
+
+    answer = client.get_resource_request_status(RequestToken=token)
+
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 2
+    assert answer["ProgressEvent"]["RequestToken"] == token
+    assert cloudcontrol.clock.time() > before
+    assert time.monotonic() - wall < 2.0
+    assert [c.error_code for c in cloudcontrol.calls_to("GetResourceRequestStatus")] == [
+        "ThrottlingException",
+        "ThrottlingException",
+        None,
+    ]
+    assert cloudcontrol.pending_errors == []
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_event_time_and_retry_after_come_from_the_virtual_clock(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    started = cloudcontrol.calls[-1].response["ProgressEvent"]
+
+    assert started["EventTime"] == START
+    assert started["RetryAfter"] > START
+    parsed = event(client, token)
+    assert parsed["EventTime"] == datetime.fromtimestamp(START, timezone.utc)
+    assert parsed["RetryAfter"].timestamp() == started["RetryAfter"]
+
+    cloudcontrol.advance(12.3456)
+    cloudcontrol.complete(token)
+    client.get_resource_request_status(RequestToken=token)
+    finished = cloudcontrol.calls[-1].response["ProgressEvent"]
+
+    assert finished["EventTime"] == 1_700_000_012.346  # epoch seconds with a millisecond fraction
+    assert "RetryAfter" not in finished  # only in-flight events carry it
+
+
+@pytest.mark.cloudcontrol(start_time=datetime(2024, 11, 14, 16, 0, tzinfo=timezone.utc))
+def test_start_time_accepts_a_datetime(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+
+    assert event(client, token)["EventTime"] == datetime(2024, 11, 14, 16, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("final", ["FAILED", "CANCEL_COMPLETE", "SUCCESS"])
+def test_retry_after_only_on_in_flight_events(
+    cloudcontrol: FakeCloudControl, client: Any, final: str
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+    assert "RetryAfter" in event(client, token)
+    if final == "CANCEL_COMPLETE":
+        cancel = client.cancel_resource_request(RequestToken=token)["ProgressEvent"]
+        assert cancel["OperationStatus"] == "CANCEL_IN_PROGRESS"
+        assert "RetryAfter" in cancel
+    elif final == "FAILED":
+        cloudcontrol.complete(token, "FAILED", error_code="NotFound", status_message="gone")
+    else:
+        cloudcontrol.complete(token)
+
+    current = event(client, token)
+    assert current["OperationStatus"] == final
+    assert "RetryAfter" not in current
+    summaries = client.list_resource_requests()["ResourceRequestStatusSummaries"]
+    assert all("RetryAfter" not in s for s in summaries)
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_request_finishes_at_its_due_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(60)
+    token = create(client, "g")
+
+    cloudcontrol.advance(3600)
+
+    assert event(client, token)["EventTime"].timestamp() == START + 60
+    cloudcontrol.advance(WEEK - 3600 + 60)
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        client.get_resource_request_status(RequestToken=token)
+
+
+def test_failed_outcome_without_message_gets_the_handlers_default_text(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", outcome=Outcome.failed("NotStabilized"), times=1)
+    token = create(client, "g")
+
+    assert event(client, token).get("StatusMessage") == (
+        "Resource of type 'AWS::Logs::LogGroup' with identifier 'g' did not stabilize."
+    )
+
+
+# -- expiry ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_finished_requests_expire_after_seven_virtual_days(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = create(client, "g")
+    assert state(client, token) == "SUCCESS"
+
+    cloudcontrol.advance(WEEK - 1)
+    assert state(client, token) == "SUCCESS"
+    assert len(client.list_resource_requests()["ResourceRequestStatusSummaries"]) == 1
+
+    cloudcontrol.advance(1)
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException) as excinfo:
+        client.get_resource_request_status(RequestToken=token)
+    assert excinfo.value.response["Error"]["Message"] == f"Request with token {token} was not found"
+    assert client.list_resource_requests()["ResourceRequestStatusSummaries"] == []
+    assert cloudcontrol.requests == []
+    with pytest.raises(UnknownRequestError):
+        cloudcontrol.get_request(token)
+    # the resource itself stays
+    assert exists(client, "g")
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_expiry_counts_from_the_finish(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    cloudcontrol.advance(WEEK)
+    cloudcontrol.complete(token)
+
+    cloudcontrol.advance(WEEK - 1)
+    assert state(client, token) == "SUCCESS"
+    cloudcontrol.advance(1)
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        state(client, token)
+
+
+def test_in_flight_requests_never_expire(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    seeded = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
+    cloudcontrol.progression = Progression.manual()
+    made = create(client, "g")
+    cancelling = cloudcontrol.seed_request(LOG_GROUP, status="CANCEL_IN_PROGRESS").request_token
+
+    cloudcontrol.advance(52 * WEEK)
+
+    assert state(client, seeded) == "PENDING"
+    assert state(client, made) == "IN_PROGRESS"
+    assert state(client, cancelling) == "CANCEL_IN_PROGRESS"
+    assert len(client.list_resource_requests()["ResourceRequestStatusSummaries"]) == 3
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+@pytest.mark.parametrize("status", ["SUCCESS", "FAILED", "CANCEL_COMPLETE"])
+def test_seeded_finished_requests_expire_too(
+    cloudcontrol: FakeCloudControl, client: Any, status: str
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, status=status).request_token
+
+    cloudcontrol.advance(WEEK)
+
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        state(client, token)
+
+
+# The clock starts at a wall time with a sub-microsecond fraction; datetime rounds event times to
+# the microsecond, which may land after the true finish time.
+SUB_MICROSECOND_START = START + 0.0000007
+
+
+@pytest.mark.cloudcontrol(start_time=SUB_MICROSECOND_START)
+def test_expiry_is_exact_whatever_the_start_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, "g")
+    assert state(client, token) == "SUCCESS"
+
+    cloudcontrol.advance(WEEK)
+
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        state(client, token)
+
+
+# -- usage errors ----------------------------------------------------------------------------------
+
+
+def test_complete_of_a_finished_request_is_a_usage_error(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, "g")
+    assert state(client, token) == "SUCCESS"
+
+    with pytest.raises(CloudControlUsageError, match="already finished"):
+        cloudcontrol.complete(token)
+
+
+def test_unknown_token_is_an_unknown_request_error(cloudcontrol: FakeCloudControl) -> None:
+    for action in (
+        lambda: cloudcontrol.complete("no-such-token"),
+        lambda: cloudcontrol.set_status("no-such-token", "SUCCESS"),
+        lambda: cloudcontrol.set_progression("no-such-token", Progression.immediate()),
+        lambda: cloudcontrol.get_request("no-such-token"),
+    ):
+        with pytest.raises(UnknownRequestError, match="no-such-token"):
+            action()
+    assert issubclass(UnknownRequestError, CloudControlUsageError)
+
+
+def test_bad_status_string_lists_the_valid_values(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+
+    with pytest.raises(CloudControlUsageError) as excinfo:
+        cloudcontrol.set_status(token, "DONE")
+
+    message = str(excinfo.value)
+    assert "DONE" in message
+    for valid in OperationStatus:
+        assert valid.value in message
+    with pytest.raises(CloudControlUsageError):
+        cloudcontrol.seed_request(LOG_GROUP, status="done")
+    with pytest.raises(CloudControlUsageError):
+        cloudcontrol.complete(token, "DONE")
+
+
+def test_complete_takes_only_success_or_failed_with_a_code(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+
+    with pytest.raises(CloudControlUsageError, match="SUCCESS or FAILED"):
+        cloudcontrol.complete(token, "CANCEL_COMPLETE")
+    with pytest.raises(CloudControlUsageError, match="error_code"):
+        cloudcontrol.complete(token, "FAILED")
+    with pytest.raises(CloudControlUsageError, match="NotStabilized"):
+        cloudcontrol.set_status(token, "FAILED", error_code="NoSuchCode")
+    assert cloudcontrol.get_request(token).status == OperationStatus.IN_PROGRESS
+
+
+def test_complete_with_unknown_error_code_is_a_usage_error(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP).request_token
+
+    with pytest.raises(CloudControlUsageError, match="NotStabilized"):
+        cloudcontrol.complete(token, "FAILED", error_code="NoSuchCode")
+
+
+@pytest.mark.parametrize("reads", [0, -1])
+def test_after_reads_needs_at_least_one(reads: int) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        Progression.after_reads(reads)
+
+
+def test_after_needs_a_non_negative_duration() -> None:
+    with pytest.raises(ValueError, match="0 seconds or more"):
+        Progression.after(-1)
+    assert Progression.after(0).due_time(5.0) == 5.0
+
+
+def test_clock_never_moves_backwards(cloudcontrol: FakeCloudControl) -> None:
+    with pytest.raises(ValueError, match="only moves forward"):
+        cloudcontrol.advance(-1)
+
+
+def test_set_status_changes_status_without_touching_resources(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.set_status(token, "SUCCESS")
+
+    assert state(client, token) == "SUCCESS"
+    assert not exists(client, "g")
+
+
+def test_injected_error_fails_the_call_and_changes_nothing(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.inject_error("CreateResource", "GeneralServiceException", message="nope")
+
+    with pytest.raises(ClientError) as excinfo:
+        create(client, "g")
+
+    assert excinfo.value.response["Error"] == {"Code": "GeneralServiceException", "Message": "nope"}
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.resources == []

@@ -1,0 +1,948 @@
+"""The resource operations (Create/Update/Delete/Get/ListResources) through a real boto3 client.
+
+Each test drives the fake as a user would: a real botocore client on one side, the ``cloudcontrol``
+fixture (seed, inspect, progressions) on the other. Expected texts follow
+``/work/shared/reference/cloudcontrol-behaviour.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from pytest_cloudcontrol import (
+    FakeCloudControl,
+    Progression,
+    ResourceType,
+    UnknownResourceError,
+)
+
+LOG_GROUP = "AWS::Logs::LogGroup"
+BUCKET = "AWS::S3::Bucket"
+NODEGROUP = "AWS::EKS::Nodegroup"
+# Bundled types picked for their metadata (asserted in ``test_bundled_types_have_the_shape_we_rely_on``).
+WRITE_ONLY_TYPE = "AWS::AmazonMQ::Configuration"  # /properties/Data is write-only, Id read-only
+COMPOUND_TYPE = "AWS::ApiGateway::Stage"  # primary identifier [RestApiId, StageName]
+COMPOUND_GENERATED_TYPE = "AWS::ApiGateway::Authorizer"  # [RestApiId, AuthorizerId(read-only)]
+NO_LIST_NO_UPDATE_TYPE = "AWS::ACMPCA::Permission"  # handlers: create, read, delete
+NO_HANDLERS_TYPE = "AWS::AppMesh::Mesh"  # no handlers at all: not provisionable via Cloud Control
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+HANDLER_TEMPLATE = re.compile(
+    r"(?P<type>\S+) Handler returned status FAILED: (?P<message>.*) "
+    r"\(HandlerErrorCode: (?P<code>\w+), RequestToken: (?P<token>[0-9a-f-]+)\)"
+)
+
+
+def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
+    """(HTTP status, error code, message) of a ClientError."""
+    response = excinfo.value.response
+    return (
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+    )
+
+
+def create(client: Any, type_name: str, state: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """CreateResource; returns the first ProgressEvent."""
+    answer = client.create_resource(TypeName=type_name, DesiredState=json.dumps(state), **kwargs)
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    event: dict[str, Any] = answer["ProgressEvent"]
+    return event
+
+
+def status(client: Any, token: str) -> dict[str, Any]:
+    """The current ProgressEvent of a request."""
+    event: dict[str, Any] = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    return event
+
+
+def read(client: Any, type_name: str, identifier: str) -> dict[str, Any]:
+    """GetResource's properties, parsed from their JSON string."""
+    answer = client.get_resource(TypeName=type_name, Identifier=identifier)
+    assert answer["TypeName"] == type_name
+    assert answer["ResourceDescription"]["Identifier"] == identifier
+    properties = answer["ResourceDescription"]["Properties"]
+    assert isinstance(properties, str)
+    parsed: dict[str, Any] = json.loads(properties)
+    return parsed
+
+
+def patch(client: Any, type_name: str, identifier: str, ops: Any, **kwargs: Any) -> dict[str, Any]:
+    """UpdateResource with a JSON Patch; returns the first ProgressEvent."""
+    answer = client.update_resource(
+        TypeName=type_name, Identifier=identifier, PatchDocument=json.dumps(ops), **kwargs
+    )
+    event: dict[str, Any] = answer["ProgressEvent"]
+    return event
+
+
+def test_bundled_types_have_the_shape_we_rely_on(cloudcontrol: FakeCloudControl) -> None:
+    from pytest_cloudcontrol.resource_types import ResourceTypeCatalog
+
+    catalog = ResourceTypeCatalog()
+    write_only = catalog.get(WRITE_ONLY_TYPE)
+    assert write_only is not None
+    assert "/properties/Data" in write_only.write_only
+    assert write_only.primary_identifier == ("/properties/Id",)
+    compound = catalog.get(COMPOUND_TYPE)
+    assert compound is not None
+    assert compound.primary_identifier == ("/properties/RestApiId", "/properties/StageName")
+    generated = catalog.get(COMPOUND_GENERATED_TYPE)
+    assert generated is not None
+    assert len(generated.primary_identifier) == 2
+    assert "/properties/AuthorizerId" in generated.read_only
+    limited = catalog.get(NO_LIST_NO_UPDATE_TYPE)
+    assert limited is not None
+    assert limited.handlers == frozenset({"create", "read", "delete"})
+    none = catalog.get(NO_HANDLERS_TYPE)
+    assert none is not None
+    assert not none.handlers
+
+
+# -- CreateResource --------------------------------------------------------------------------------
+
+
+def test_create_answers_in_progress_with_new_lowercase_uuid_token_and_known_identifier(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first = create(client, LOG_GROUP, {"LogGroupName": "g1"})
+    second = create(client, LOG_GROUP, {"LogGroupName": "g2"})
+
+    for event, name in ((first, "g1"), (second, "g2")):
+        assert event["OperationStatus"] == "IN_PROGRESS"
+        assert event["Operation"] == "CREATE"
+        assert event["TypeName"] == LOG_GROUP
+        assert event["Identifier"] == name
+        assert UUID4.fullmatch(event["RequestToken"])
+    assert first["RequestToken"] != second["RequestToken"]
+
+
+def test_create_without_primary_identifier_has_no_identifier_until_success(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    event = create(client, BUCKET, {"Tags": [{"Key": "k", "Value": "v"}]})
+
+    assert event["OperationStatus"] == "IN_PROGRESS"
+    assert "Identifier" not in event
+
+    done = status(client, event["RequestToken"])
+    assert done["OperationStatus"] == "SUCCESS"
+    identifier = done["Identifier"]
+    assert identifier
+    properties = read(client, BUCKET, identifier)
+    assert properties["BucketName"] == identifier
+    assert properties["Tags"] == [{"Key": "k", "Value": "v"}]
+    assert json.loads(done["ResourceModel"])["BucketName"] == identifier
+
+
+def test_store_changes_only_when_the_create_finishes(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+
+    with pytest.raises(ClientError) as excinfo:
+        client.get_resource(TypeName=LOG_GROUP, Identifier="g")
+    assert error_of(excinfo)[1] == "ResourceNotFoundException"
+    assert status(client, token)["OperationStatus"] == "IN_PROGRESS"
+    assert cloudcontrol.resources == []
+
+    cloudcontrol.complete(token)
+
+    assert read(client, LOG_GROUP, "g")["LogGroupName"] == "g"
+    assert status(client, token)["OperationStatus"] == "SUCCESS"
+    assert [r.identifier for r in cloudcontrol.resources] == ["g"]
+
+
+def test_duplicate_create_fails_later_with_already_exists(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    create(client, LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    second = create(client, LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 30})
+
+    assert second["OperationStatus"] == "IN_PROGRESS"
+    event = status(client, second["RequestToken"])
+    assert event["OperationStatus"] == "FAILED"
+    assert event["ErrorCode"] == "AlreadyExists"
+    assert event["StatusMessage"] == (
+        "Resource of type 'AWS::Logs::LogGroup' with identifier 'g' already exists."
+    )
+    # The existing resource is untouched by the failed create.
+    assert read(client, LOG_GROUP, "g")["RetentionInDays"] == 7
+
+
+def test_read_only_arn_is_generated(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = create(client, LOG_GROUP, {"LogGroupName": "my-group"})["RequestToken"]
+    status(client, token)
+
+    arn = read(client, LOG_GROUP, "my-group")["Arn"]
+    assert arn.startswith("arn:aws:logs:us-east-1:123456789012:")
+    assert "my-group" in arn
+    assert cloudcontrol.get_resource(LOG_GROUP, "my-group").properties["Arn"] == arn
+
+
+def test_write_only_properties_are_stored_but_never_returned(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    state = {"Name": "cfg", "EngineType": "ACTIVEMQ", "Data": "PGJyb2tlci8+"}
+    token = create(client, WRITE_ONLY_TYPE, state)["RequestToken"]
+    done = status(client, token)
+    identifier = done["Identifier"]
+
+    assert "Data" not in json.loads(done["ResourceModel"])
+    properties = read(client, WRITE_ONLY_TYPE, identifier)
+    assert "Data" not in properties
+    assert properties["Name"] == "cfg"
+    assert properties["Id"] == identifier
+    listed = client.list_resources(TypeName=WRITE_ONLY_TYPE)["ResourceDescriptions"]
+    assert [json.loads(d["Properties"]).get("Data") for d in listed] == [None]
+    # The fake's own view has every property, write-only ones too.
+    assert cloudcontrol.get_resource(WRITE_ONLY_TYPE, identifier).properties["Data"] == "PGJyb2tlci8+"
+
+
+def test_compound_identifier_is_joined_with_a_pipe(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    event = create(client, COMPOUND_TYPE, {"RestApiId": "abc123", "StageName": "prod"})
+
+    assert event["Identifier"] == "abc123|prod"
+    status(client, event["RequestToken"])
+    assert read(client, COMPOUND_TYPE, "abc123|prod")["StageName"] == "prod"
+    listed = client.list_resources(TypeName=COMPOUND_TYPE, ResourceModel=json.dumps({"RestApiId": "abc123"}))
+    assert [d["Identifier"] for d in listed["ResourceDescriptions"]] == ["abc123|prod"]
+
+
+def test_compound_identifier_with_generated_part_appears_after_success(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    event = create(client, COMPOUND_GENERATED_TYPE, {"RestApiId": "api1", "Name": "auth", "Type": "TOKEN"})
+    assert "Identifier" not in event
+
+    identifier = status(client, event["RequestToken"])["Identifier"]
+    rest_api_id, _, authorizer_id = identifier.partition("|")
+    assert rest_api_id == "api1"
+    assert authorizer_id
+    assert read(client, COMPOUND_GENERATED_TYPE, identifier)["AuthorizerId"] == authorizer_id
+
+
+# -- UpdateResource --------------------------------------------------------------------------------
+
+
+def test_update_applies_an_rfc6902_patch(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(
+        LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7, "Tags": [{"Key": "a", "Value": "1"}]}
+    )
+
+    event = patch(
+        client,
+        LOG_GROUP,
+        "g",
+        [
+            {"op": "add", "path": "/Tags/-", "value": {"Key": "b", "Value": "2"}},
+            {"op": "replace", "path": "/Tags/0/Value", "value": "one"},
+            {"op": "remove", "path": "/RetentionInDays"},
+            {"op": "add", "path": "/KmsKeyId", "value": "key-1"},
+        ],
+    )
+
+    assert event["OperationStatus"] == "IN_PROGRESS"
+    assert event["Operation"] == "UPDATE"
+    assert event["Identifier"] == "g"
+    done = status(client, event["RequestToken"])
+    assert done["OperationStatus"] == "SUCCESS"
+    properties = read(client, LOG_GROUP, "g")
+    assert properties["Tags"] == [{"Key": "a", "Value": "one"}, {"Key": "b", "Value": "2"}]
+    assert "RetentionInDays" not in properties
+    assert properties["KmsKeyId"] == "key-1"
+    assert properties["Arn"]  # read-only properties survive the patch
+    assert json.loads(done["ResourceModel"])["KmsKeyId"] == "key-1"
+
+
+def test_update_waits_for_the_request_to_finish(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    cloudcontrol.progression = Progression.manual()
+
+    token = patch(client, LOG_GROUP, "g", [{"op": "replace", "path": "/RetentionInDays", "value": 30}])[
+        "RequestToken"
+    ]
+    assert read(client, LOG_GROUP, "g")["RetentionInDays"] == 7
+
+    cloudcontrol.complete(token)
+    assert read(client, LOG_GROUP, "g")["RetentionInDays"] == 30
+
+
+@pytest.mark.parametrize(
+    "ops",
+    [
+        [{"op": "replace", "path": "/LogGroupName", "value": "h"}],
+        [{"op": "remove", "path": "/LogGroupName"}],
+        [
+            {"op": "add", "path": "/Tags", "value": []},
+            {"op": "replace", "path": "/LogGroupName", "value": "h"},
+        ],
+    ],
+)
+def test_update_of_create_only_property_is_not_updatable(
+    cloudcontrol: FakeCloudControl, client: Any, ops: list[dict[str, Any]]
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+
+    with pytest.raises(client.exceptions.NotUpdatableException) as excinfo:
+        patch(client, LOG_GROUP, "g", ops)
+
+    assert error_of(excinfo) == (
+        400,
+        "NotUpdatableException",
+        "Invalid patch update: createOnlyProperties [/properties/LogGroupName] cannot be updated",
+    )
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties.get("Tags") is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        json.dumps([{"op": "remove", "path": "/RetentionInDays"}]),  # nothing there to remove
+        json.dumps([{"op": "replace", "path": "/Missing/Deep", "value": 1}]),
+        json.dumps({"op": "add", "path": "/Tags", "value": []}),  # not a list of operations
+        json.dumps([{"op": "frobnicate", "path": "/Tags"}]),
+        json.dumps([{"op": "add", "value": 1}]),  # no path
+        "not json at all",
+    ],
+)
+def test_unappliable_patch_is_a_validation_exception(
+    cloudcontrol: FakeCloudControl, client: Any, document: str
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+
+    with pytest.raises(ClientError) as excinfo:
+        client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=document)
+
+    code, _, message = error_of(excinfo)[0], *error_of(excinfo)[1:]
+    assert (code, error_of(excinfo)[1]) == (400, "ValidationException")
+    assert message
+    assert cloudcontrol.requests == []
+
+
+def test_update_of_missing_resource_is_resource_not_found_in_handler_template(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        patch(client, LOG_GROUP, "nope", [{"op": "add", "path": "/RetentionInDays", "value": 1}])
+
+    status_code, code, message = error_of(excinfo)
+    assert (status_code, code) == (400, "ResourceNotFoundException")
+    match = HANDLER_TEMPLATE.fullmatch(message)
+    assert match, message
+    assert match["type"] == LOG_GROUP
+    assert match["message"] == "Resource of type 'AWS::Logs::LogGroup' with identifier 'nope' was not found."
+    assert match["code"] == "NotFound"
+    assert UUID4.fullmatch(match["token"])
+    assert cloudcontrol.requests == []
+
+
+# -- DeleteResource --------------------------------------------------------------------------------
+
+
+def test_delete_removes_the_resource(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+
+    event = client.delete_resource(TypeName=LOG_GROUP, Identifier="g")["ProgressEvent"]
+
+    assert (event["Operation"], event["OperationStatus"], event["Identifier"]) == (
+        "DELETE",
+        "IN_PROGRESS",
+        "g",
+    )
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_resource(TypeName=LOG_GROUP, Identifier="g")
+    with pytest.raises(UnknownResourceError):
+        cloudcontrol.get_resource(LOG_GROUP, "g")
+
+
+def test_delete_of_missing_resource_is_accepted_then_fails_not_found(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    answer = client.delete_resource(TypeName=LOG_GROUP, Identifier="ghost")
+
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert answer["ProgressEvent"]["OperationStatus"] == "IN_PROGRESS"
+    event = status(client, answer["ProgressEvent"]["RequestToken"])
+    assert event["OperationStatus"] == "FAILED"
+    assert event["ErrorCode"] == "NotFound"
+    assert event["StatusMessage"] == (
+        "Resource of type 'AWS::Logs::LogGroup' with identifier 'ghost' was not found."
+    )
+
+
+# -- one operation per resource at a time ----------------------------------------------------------
+
+IN_FLIGHT = re.compile(r"RequestToken\s+([a-fA-F0-9-]+)")
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        lambda c: c.update_resource(
+            TypeName=LOG_GROUP,
+            Identifier="g",
+            PatchDocument='[{"op":"add","path":"/RetentionInDays","value":1}]',
+        ),
+        lambda c: c.delete_resource(TypeName=LOG_GROUP, Identifier="g"),
+    ],
+    ids=["update", "delete"],
+)
+@pytest.mark.parametrize("first", ["update", "delete"])
+def test_second_write_while_one_is_in_flight_is_concurrent_operation(
+    cloudcontrol: FakeCloudControl, client: Any, first: str, second: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    cloudcontrol.progression = Progression.manual()
+    if first == "update":
+        token = patch(client, LOG_GROUP, "g", [{"op": "add", "path": "/RetentionInDays", "value": 3}])[
+            "RequestToken"
+        ]
+    else:
+        token = client.delete_resource(TypeName=LOG_GROUP, Identifier="g")["ProgressEvent"]["RequestToken"]
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        second(client)
+
+    status_code, _, message = error_of(excinfo)
+    assert status_code == 400
+    match = IN_FLIGHT.search(message)
+    assert match
+    assert match.group(1) == token
+    assert len(cloudcontrol.requests) == 1
+
+    # Once the first finishes, the resource takes writes again.
+    cloudcontrol.complete(token)
+    if first == "update":
+        second(client)
+
+
+def test_second_create_of_same_identifier_in_flight_is_concurrent_operation(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        create(client, LOG_GROUP, {"LogGroupName": "g"})
+
+    match = IN_FLIGHT.search(error_of(excinfo)[2])
+    assert match
+    assert match.group(1) == token
+    # Another identifier is not blocked.
+    create(client, LOG_GROUP, {"LogGroupName": "other"})
+
+
+# -- ClientToken -----------------------------------------------------------------------------------
+
+
+def test_same_client_token_and_input_replays_the_first_request(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+    again = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+
+    assert again["RequestToken"] == first["RequestToken"]
+    assert len(cloudcontrol.requests) == 1
+    # The replay did not run a second create (which would have failed AlreadyExists).
+    assert status(client, first["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert [r.identifier for r in cloudcontrol.resources] == ["g"]
+
+
+def test_same_client_token_with_different_input_conflicts(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+
+    with pytest.raises(client.exceptions.ClientTokenConflictException) as excinfo:
+        create(client, LOG_GROUP, {"LogGroupName": "h"}, ClientToken="ct-1")
+
+    assert error_of(excinfo) == (
+        400,
+        "ClientTokenConflictException",
+        f"ClientToken ct-1 is already associated with an existing operation with RequestToken "
+        f"{first['RequestToken']}",
+    )
+    # A different operation with the same ClientToken conflicts too.
+    with pytest.raises(client.exceptions.ClientTokenConflictException):
+        client.delete_resource(TypeName=LOG_GROUP, Identifier="g", ClientToken="ct-1")
+    assert len(cloudcontrol.requests) == 1
+
+
+def test_client_token_is_forgotten_after_36_virtual_hours(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+
+    cloudcontrol.advance(36 * 3600 - 1)
+    with pytest.raises(client.exceptions.ClientTokenConflictException):
+        create(client, LOG_GROUP, {"LogGroupName": "h"}, ClientToken="ct-1")
+
+    cloudcontrol.advance(1)
+    later = create(client, LOG_GROUP, {"LogGroupName": "h"}, ClientToken="ct-1")
+    assert later["RequestToken"] != first["RequestToken"]
+    assert status(client, later["RequestToken"])["OperationStatus"] == "SUCCESS"
+
+
+# -- unknown and unsupported types -----------------------------------------------------------------
+
+RESOURCE_OPERATIONS = {
+    "create": lambda c, t: c.create_resource(TypeName=t, DesiredState='{"Name": "x"}'),
+    "update": lambda c, t: c.update_resource(
+        TypeName=t, Identifier="x", PatchDocument='[{"op":"add","path":"/A","value":1}]'
+    ),
+    "delete": lambda c, t: c.delete_resource(TypeName=t, Identifier="x"),
+    "read": lambda c, t: c.get_resource(TypeName=t, Identifier="x"),
+    "list": lambda c, t: c.list_resources(TypeName=t),
+}
+
+
+@pytest.mark.parametrize("action", sorted(RESOURCE_OPERATIONS))
+def test_unknown_type_is_type_not_found(cloudcontrol: FakeCloudControl, client: Any, action: str) -> None:
+    with pytest.raises(client.exceptions.TypeNotFoundException) as excinfo:
+        RESOURCE_OPERATIONS[action](client, "AWS::Nope::Thing")
+
+    assert error_of(excinfo) == (400, "TypeNotFoundException", "The type 'AWS::Nope::Thing' cannot be found.")
+    assert cloudcontrol.requests == []
+
+
+@pytest.mark.parametrize("action", ["list", "update"])
+def test_missing_handler_is_unsupported_action(
+    cloudcontrol: FakeCloudControl, client: Any, action: str
+) -> None:
+    with pytest.raises(client.exceptions.UnsupportedActionException) as excinfo:
+        RESOURCE_OPERATIONS[action](client, NO_LIST_NO_UPDATE_TYPE)
+
+    assert error_of(excinfo) == (
+        400,
+        "UnsupportedActionException",
+        f"Resource type {NO_LIST_NO_UPDATE_TYPE} does not support {action.upper()} action",
+    )
+
+
+@pytest.mark.parametrize("action", sorted(RESOURCE_OPERATIONS))
+def test_type_without_handlers_is_not_supported(
+    cloudcontrol: FakeCloudControl, client: Any, action: str
+) -> None:
+    with pytest.raises(client.exceptions.UnsupportedActionException) as excinfo:
+        RESOURCE_OPERATIONS[action](client, NO_HANDLERS_TYPE)
+
+    assert (
+        error_of(excinfo)[2] == f"The resource {NO_HANDLERS_TYPE} is not yet supported via Cloud Control API"
+    )
+
+
+# -- GetResource / ListResources -------------------------------------------------------------------
+
+
+def test_get_resource_returns_properties_as_json_string(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 14})
+
+    answer = client.get_resource(TypeName=LOG_GROUP, Identifier="g")
+
+    description = answer["ResourceDescription"]
+    assert set(answer) - {"ResponseMetadata"} == {"TypeName", "ResourceDescription"}
+    assert set(description) == {"Identifier", "Properties"}
+    assert isinstance(description["Properties"], str)
+    properties = json.loads(description["Properties"])
+    assert properties["LogGroupName"] == "g"
+    assert properties["RetentionInDays"] == 14
+
+
+def test_get_missing_resource_is_not_found_in_handler_template(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_resource(TypeName=LOG_GROUP, Identifier="nope")
+
+    match = HANDLER_TEMPLATE.fullmatch(error_of(excinfo)[2])
+    assert match
+    assert match["code"] == "NotFound"
+    assert match["type"] == LOG_GROUP
+    assert match["message"] == "Resource of type 'AWS::Logs::LogGroup' with identifier 'nope' was not found."
+
+
+def test_list_resources_paginates_250_resources_exactly_once_each(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    names = [f"group-{n:03d}" for n in range(250)]
+    for name in names:
+        cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": name})
+
+    pages = list(client.get_paginator("list_resources").paginate(TypeName=LOG_GROUP))
+
+    assert len(pages) >= 2
+    assert all(page["TypeName"] == LOG_GROUP for page in pages)
+    assert "NextToken" not in pages[-1]
+    identifiers = [d["Identifier"] for page in pages for d in page["ResourceDescriptions"]]
+    assert sorted(identifiers) == names
+    assert len(identifiers) == len(set(identifiers)) == 250
+    for page in pages:
+        for description in page["ResourceDescriptions"]:
+            assert json.loads(description["Properties"])["LogGroupName"] == description["Identifier"]
+
+
+def test_list_resources_of_a_type_with_none_is_empty(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    answer = client.list_resources(TypeName=LOG_GROUP)
+
+    assert answer["ResourceDescriptions"] == []
+    assert "NextToken" not in answer
+
+
+def test_parent_scoped_list_needs_its_resource_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    with pytest.raises(client.exceptions.InvalidRequestException) as excinfo:
+        client.list_resources(TypeName=NODEGROUP)
+
+    assert error_of(excinfo) == (
+        400,
+        "InvalidRequestException",
+        "Missing or invalid ResourceModel property in AWS::EKS::Nodegroup list handler request "
+        "input.Required property: (#: required key [ClusterName] not found)",
+    )
+
+
+def test_parent_scoped_list_returns_only_the_parents_children(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    base = {"NodeRole": "arn:aws:iam::123456789012:role/n", "Subnets": ["subnet-1"]}
+    c1 = [
+        cloudcontrol.seed_resource(NODEGROUP, {**base, "ClusterName": "c1", "NodegroupName": f"a{n}"})
+        for n in range(3)
+    ]
+    cloudcontrol.seed_resource(NODEGROUP, {**base, "ClusterName": "c2", "NodegroupName": "b"})
+
+    answer = client.list_resources(TypeName=NODEGROUP, ResourceModel=json.dumps({"ClusterName": "c1"}))
+
+    assert sorted(d["Identifier"] for d in answer["ResourceDescriptions"]) == sorted(r.identifier for r in c1)
+    assert {json.loads(d["Properties"])["ClusterName"] for d in answer["ResourceDescriptions"]} == {"c1"}
+
+
+@pytest.mark.cloudcontrol(accounts={"AKIAOTHERACCOUNT": "210987654321"})
+def test_resources_are_isolated_per_region_and_account(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    west = boto3.client("cloudcontrol", region_name="us-west-2")
+    other_account = boto3.client(
+        "cloudcontrol",
+        region_name=cloudcontrol.region,
+        aws_access_key_id="AKIAOTHERACCOUNT",
+        aws_secret_access_key="secret",
+    )
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+    status(client, token)
+
+    for other in (west, other_account):
+        with pytest.raises(other.exceptions.ResourceNotFoundException):
+            other.get_resource(TypeName=LOG_GROUP, Identifier="g")
+        assert other.list_resources(TypeName=LOG_GROUP)["ResourceDescriptions"] == []
+        with pytest.raises(other.exceptions.RequestTokenNotFoundException):
+            other.get_resource_request_status(RequestToken=token)
+
+    # The same name may exist elsewhere independently.
+    west_token = create(west, LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 1})["RequestToken"]
+    assert status(west, west_token)["OperationStatus"] == "SUCCESS"
+    west_arn = read(west, LOG_GROUP, "g")["Arn"]
+    assert ":us-west-2:" in west_arn
+    other_token = create(other_account, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+    assert status(other_account, other_token)["OperationStatus"] == "SUCCESS"
+    assert ":210987654321:" in read(other_account, LOG_GROUP, "g")["Arn"]
+    assert "RetentionInDays" not in read(client, LOG_GROUP, "g")
+
+    scopes = sorted((r.account_id, r.region) for r in cloudcontrol.resources)
+    assert scopes == [
+        ("123456789012", "us-east-1"),
+        ("123456789012", "us-west-2"),
+        ("210987654321", "us-east-1"),
+    ]
+    assert cloudcontrol.get_resource(LOG_GROUP, "g", region="us-west-2").properties["RetentionInDays"] == 1
+
+
+# -- the facade's resource helpers -----------------------------------------------------------------
+
+
+def test_seed_resource_is_visible_through_the_api(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    seeded = cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "seeded", "RetentionInDays": 3})
+
+    assert seeded.identifier == "seeded"
+    assert seeded.properties["Arn"]  # read-only generated
+    properties = read(client, LOG_GROUP, "seeded")
+    assert properties == seeded.properties
+    # seeded resources can be updated and deleted through the API like any other
+    patch(client, LOG_GROUP, "seeded", [{"op": "replace", "path": "/RetentionInDays", "value": 5}])
+    assert cloudcontrol.get_resource(LOG_GROUP, "seeded").properties["RetentionInDays"] == 5
+
+
+def test_seed_resource_with_explicit_identifier_and_scope(cloudcontrol: FakeCloudControl) -> None:
+    cloudcontrol.seed_resource(BUCKET, {"BucketName": "b"}, region="eu-west-1")
+
+    with pytest.raises(UnknownResourceError):
+        cloudcontrol.get_resource(BUCKET, "b")
+    west = boto3.client("cloudcontrol", region_name="eu-west-1")
+    assert read(west, BUCKET, "b")["BucketName"] == "b"
+    assert cloudcontrol.get_resource(BUCKET, "b", region="eu-west-1").region == "eu-west-1"
+
+
+def test_get_resource_and_resources_reflect_api_changes(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    assert cloudcontrol.resources == []
+    create(client, LOG_GROUP, {"LogGroupName": "a"})
+    create(client, LOG_GROUP, {"LogGroupName": "b"})
+
+    assert sorted(r.identifier for r in cloudcontrol.resources) == ["a", "b"]
+    resource = cloudcontrol.get_resource(LOG_GROUP, "a")
+    assert resource.type_name == LOG_GROUP
+    assert (resource.account_id, resource.region) == ("123456789012", "us-east-1")
+    # copies: changing them changes nothing
+    resource.properties["LogGroupName"] = "changed"
+    assert cloudcontrol.get_resource(LOG_GROUP, "a").properties["LogGroupName"] == "a"
+    with pytest.raises(UnknownResourceError):
+        cloudcontrol.get_resource(LOG_GROUP, "zzz")
+
+
+PRIVATE_TYPE = "MyOrg::Svc::Thing"
+PRIVATE_SCHEMA: dict[str, Any] = {
+    "typeName": PRIVATE_TYPE,
+    "additionalProperties": False,
+    "properties": {
+        "Name": {"type": "string"},
+        "Arn": {"type": "string"},
+        "Secret": {"type": "string"},
+        "Size": {"type": "integer"},
+    },
+    "primaryIdentifier": ["/properties/Name"],
+    "createOnlyProperties": ["/properties/Name"],
+    "readOnlyProperties": ["/properties/Arn"],
+    "writeOnlyProperties": ["/properties/Secret"],
+    "handlers": {h: {"permissions": []} for h in ("create", "read", "update", "delete", "list")},
+}
+
+
+@pytest.mark.parametrize("how", ["ResourceType", "schema"])
+def test_registered_private_type_works_through_the_api(
+    cloudcontrol: FakeCloudControl, client: Any, how: str
+) -> None:
+    with pytest.raises(client.exceptions.TypeNotFoundException):
+        client.list_resources(TypeName=PRIVATE_TYPE)
+    if how == "ResourceType":
+        registered = cloudcontrol.register_type(
+            ResourceType(
+                type_name=PRIVATE_TYPE,
+                primary_identifier=("/properties/Name",),
+                create_only=("/properties/Name",),
+                read_only=("/properties/Arn",),
+                write_only=("/properties/Secret",),
+            )
+        )
+    else:
+        registered = cloudcontrol.register_type(PRIVATE_SCHEMA)
+    assert registered.type_name == PRIVATE_TYPE
+
+    event = create(client, PRIVATE_TYPE, {"Name": "t1", "Secret": "s", "Size": 1})
+    assert event["Identifier"] == "t1"
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    properties = read(client, PRIVATE_TYPE, "t1")
+    assert properties["Name"] == "t1"
+    assert properties["Size"] == 1
+    assert properties["Arn"].startswith("arn:aws:svc:us-east-1:123456789012:thing/")
+    assert "Secret" not in properties
+    with pytest.raises(client.exceptions.NotUpdatableException):
+        patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "/Name", "value": "t2"}])
+    patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "/Size", "value": 2}])
+    assert [
+        json.loads(d["Properties"])["Size"]
+        for d in client.list_resources(TypeName=PRIVATE_TYPE)["ResourceDescriptions"]
+    ] == [2]
+    delete_token = client.delete_resource(TypeName=PRIVATE_TYPE, Identifier="t1")["ProgressEvent"][
+        "RequestToken"
+    ]
+    assert status(client, delete_token)["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.resources == []
+
+
+def test_registered_type_with_fewer_handlers_is_unsupported(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.register_type(
+        ResourceType(
+            type_name=PRIVATE_TYPE,
+            primary_identifier=("/properties/Name",),
+            handlers=frozenset({"create", "read"}),
+        )
+    )
+
+    with pytest.raises(client.exceptions.UnsupportedActionException) as excinfo:
+        client.list_resources(TypeName=PRIVATE_TYPE)
+    assert error_of(excinfo)[2] == f"Resource type {PRIVATE_TYPE} does not support LIST action"
+
+
+# -- DesiredState validation -----------------------------------------------------------------------
+
+
+@pytest.mark.cloudcontrol(validate_desired_state=True)
+@pytest.mark.parametrize(
+    ("state", "item"),
+    [
+        ({"LogGroupName": "g", "Nope": 1}, "#: extraneous key [Nope] is not permitted"),
+        ({"LogGroupName": 5}, "#/LogGroupName: expected type: String, found: Integer"),
+    ],
+)
+def test_validate_desired_state_rejects_bad_models(
+    cloudcontrol: FakeCloudControl, client: Any, state: dict[str, Any], item: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        create(client, LOG_GROUP, state)
+
+    assert error_of(excinfo) == (400, "ValidationException", f"Model validation failed ({item})")
+    # The framework validator's error: its own namespace, lowercase "message".
+    assert cloudcontrol.calls[-1].response == {
+        "__type": "com.amazon.coral.validate#ValidationException",
+        "message": f"Model validation failed ({item})",
+    }
+    assert cloudcontrol.requests == []
+
+
+@pytest.mark.cloudcontrol(validate_desired_state=True)
+def test_validate_desired_state_accepts_a_valid_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    event = create(client, LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+
+
+def test_without_validation_extraneous_keys_are_accepted(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    event = create(client, LOG_GROUP, {"LogGroupName": "g", "Nope": 1})
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+
+
+@pytest.mark.cloudcontrol(validate_desired_state=True)
+def test_validate_desired_state_uses_a_registered_schema(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.register_type(PRIVATE_SCHEMA)
+
+    with pytest.raises(ClientError) as excinfo:
+        create(client, PRIVATE_TYPE, {"Name": "t", "Size": "big", "Extra": True})
+
+    assert error_of(excinfo)[2] == (
+        "Model validation failed (#: extraneous key [Extra] is not permitted\n"
+        "#/Size: expected type: Integer, found: String)"
+    )
+
+
+# -- cancelling a create ---------------------------------------------------------------------------
+
+
+def test_cancelled_create_makes_no_resource_by_default(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+
+    assert client.cancel_resource_request(RequestToken=token)["ProgressEvent"]["OperationStatus"] == (
+        "CANCEL_IN_PROGRESS"
+    )
+    assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_resource(TypeName=LOG_GROUP, Identifier="g")
+    assert cloudcontrol.resources == []
+    # the identifier is free again
+    cloudcontrol.progression = Progression.immediate()
+    again = create(client, LOG_GROUP, {"LogGroupName": "g"})
+    assert status(client, again["RequestToken"])["OperationStatus"] == "SUCCESS"
+
+
+@pytest.mark.cloudcontrol(cancel_applies_change=True, progression=Progression.manual())
+def test_cancelled_create_may_still_create_when_configured(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+
+    client.cancel_resource_request(RequestToken=token)
+
+    assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+    assert read(client, LOG_GROUP, "g")["LogGroupName"] == "g"
+    assert [r.identifier for r in cloudcontrol.resources] == ["g"]
+
+
+def test_cancel_applies_change_constructor_option() -> None:
+    with FakeCloudControl(cancel_applies_change=True, progression=Progression.manual()) as fake:
+        client = fake.client()
+        token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+        client.cancel_resource_request(RequestToken=token)
+        assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+        assert fake.get_resource(LOG_GROUP, "g").identifier == "g"
+
+
+def test_cancelled_delete_keeps_the_resource_by_default(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    cloudcontrol.progression = Progression.manual()
+    token = client.delete_resource(TypeName=LOG_GROUP, Identifier="g")["ProgressEvent"]["RequestToken"]
+
+    client.cancel_resource_request(RequestToken=token)
+
+    assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+    assert read(client, LOG_GROUP, "g")["LogGroupName"] == "g"
+
+
+def test_request_tokens_are_fresh_uuids(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    tokens = {create(client, LOG_GROUP, {"LogGroupName": f"g{n}"})["RequestToken"] for n in range(20)}
+    assert len(tokens) == 20
+    assert all(str(uuid.UUID(token)) == token for token in tokens)
+
+
+# -- found while testing ---------------------------------------------------------------------------
+
+
+def test_nested_write_only_property_is_left_out_of_reads(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    # AWS::IAM::User: /properties/LoginProfile/Password is write-only, the rest of LoginProfile is not.
+    state = {"UserName": "u", "LoginProfile": {"Password": "hunter2", "PasswordResetRequired": True}}
+    status(client, create(client, "AWS::IAM::User", state)["RequestToken"])
+
+    assert read(client, "AWS::IAM::User", "u")["LoginProfile"] == {"PasswordResetRequired": True}
+    assert (
+        cloudcontrol.get_resource("AWS::IAM::User", "u").properties["LoginProfile"]["Password"] == "hunter2"
+    )
+
+
+def test_patch_of_read_only_property_is_rejected(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    arn = cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"}).properties["Arn"]
+
+    with pytest.raises(ClientError) as excinfo:
+        patch(client, LOG_GROUP, "g", [{"op": "add", "path": "/Arn", "value": arn + "-changed"}])
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch update: readOnlyProperties [/properties/Arn] cannot be updated",
+    )
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["Arn"] == arn
+
+
+def test_patch_cannot_desynchronise_identifier_and_properties(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    nodegroup = cloudcontrol.seed_resource(
+        NODEGROUP, {"ClusterName": "c1", "NodeRole": "r", "Subnets": ["s"], "NodegroupName": "n"}
+    )
+    try:
+        token = patch(
+            client, NODEGROUP, nodegroup.identifier, [{"op": "replace", "path": "/Id", "value": "zzz"}]
+        )["RequestToken"]
+        status(client, token)
+    except ClientError:
+        pass
+    assert read(client, NODEGROUP, nodegroup.identifier)["Id"] == nodegroup.identifier
+
+
+def test_update_while_create_in_flight_is_concurrent_operation(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, LOG_GROUP, {"LogGroupName": "g"})["RequestToken"]
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        patch(client, LOG_GROUP, "g", [{"op": "add", "path": "/RetentionInDays", "value": 1}])
+
+    match = IN_FLIGHT.search(error_of(excinfo)[2])
+    assert match
+    assert match.group(1) == token
