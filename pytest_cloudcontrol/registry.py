@@ -191,7 +191,10 @@ class RequestRegistry:
             return
         outcome = forced or entry.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            outcome = entry.effect() if entry.effect is not None else (outcome or Outcome())
+            try:
+                outcome = entry.effect() if entry.effect is not None else (outcome or Outcome())
+            except Exception:  # a failing effect must not leave the request in flight forever
+                outcome = Outcome(OperationStatus.FAILED, HandlerErrorCode.InternalFailure)
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             message = handler_message(

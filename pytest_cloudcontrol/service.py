@@ -72,7 +72,7 @@ def _decode_position(token: str | None) -> int | None:
         return 0
     try:
         version, _, number = base64.b64decode(token, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: a non-ASCII str
         return None
     return int(number) if version == "v1" and number.isascii() and number.isdigit() else None
 
@@ -331,6 +331,7 @@ class CloudControlService:
             assert identifier is not None, "generate_read_only fills the primary identifier"
             if self.store.get(scope, type_name, identifier) is not None:
                 return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
+            model = resource_type.without_write_only(properties)  # before the store changes
             self.store.put(
                 Resource(
                     type_name=type_name,
@@ -340,10 +341,7 @@ class CloudControlService:
                     account_id=account_id,
                 )
             )
-            return Outcome(
-                identifier=identifier,
-                resource_model=resource_type.without_write_only(properties),
-            )
+            return Outcome(identifier=identifier, resource_model=model)
 
         return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
 
@@ -434,14 +432,35 @@ def _description(resource_type: ResourceType, resource: Resource) -> dict[str, A
     return {"Identifier": resource.identifier, "Properties": json.dumps(properties)}
 
 
+MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps the fake makes later
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (iteratively, so any depth is measured safely)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
+
+
 def _properties(document: str, member: str) -> dict[str, Any]:
     """Parse a ``Properties`` member: a JSON object inside a string."""
     try:
         value = json.loads(document)
-    except ValueError:
+    except (ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):
         raise AWSError("ValidationException", f"Model validation failed (#: {member} must be a JSON object)")
+    if _depth(value) > MAX_DOCUMENT_DEPTH:
+        raise AWSError(
+            "ValidationException",
+            f"Model validation failed (#: {member} nests deeper than {MAX_DOCUMENT_DEPTH} levels)",
+        )
     return value
 
 
@@ -449,12 +468,23 @@ def _patch(document: str) -> jsonpatch.JsonPatch:
     try:
         patch = jsonpatch.JsonPatch.from_string(document)
         paths = [op["path"] for op in patch.patch]
-    except (ValueError, TypeError, KeyError, jsonpatch.JsonPatchException) as error:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        RecursionError,
+        jsonpatch.JsonPatchException,
+        jsonpatch.JsonPointerException,  # a path or from that is not a JSON Pointer
+    ) as error:
         raise AWSError(
             "ValidationException", f"Invalid patch document: not an RFC 6902 JSON Patch ({error})"
         ) from None
     if not all(isinstance(path, str) for path in paths):
         raise AWSError("ValidationException", "Invalid patch document: every path must be a string")
+    if _depth(patch.patch) > MAX_DOCUMENT_DEPTH + 2:  # the list and the operation objects
+        raise AWSError(
+            "ValidationException", f"Invalid patch document: nests deeper than {MAX_DOCUMENT_DEPTH} levels"
+        )
     return patch
 
 

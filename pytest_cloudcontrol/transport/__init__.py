@@ -7,7 +7,10 @@ from collections.abc import Iterable
 
 def request_headers(items: Iterable[tuple[str, str | bytes]]) -> dict[str, str]:
     """Request headers as the protocol reads them: lower-case names, text values."""
-    return {name.lower(): value.decode() if isinstance(value, bytes) else value for name, value in items}
+    # Header bytes are Latin-1 on the wire (as http.client sends them): decoding them never fails.
+    return {
+        name.lower(): value.decode("latin-1") if isinstance(value, bytes) else value for name, value in items
+    }
 
 
 def request_body(body: object) -> bytes:
