@@ -151,9 +151,7 @@ def test_cancel_of_finished_request_is_a_validation_error(
 # -- tokens that do not resolve ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "token", ["00000000-0000-0000-0000-000000000000", "not-a-uuid-but-valid", "abc+/="]
-)
+@pytest.mark.parametrize("token", ["00000000-0000-0000-0000-000000000000", "not-a-uuid-but-valid", "abc+/="])
 def test_cancel_of_unknown_token_is_request_token_not_found(
     cloudcontrol: FakeCloudControl, client: Any, token: str
 ) -> None:

@@ -36,7 +36,8 @@ def test_a_second_write_names_the_one_in_flight(
 
     message = raised.value.response["Error"]["Message"]
     match = re.search(r"RequestToken\s+([a-fA-F0-9-]+)", message)
-    assert match is not None and match.group(1) == first["RequestToken"]
+    assert match is not None
+    assert match.group(1) == first["RequestToken"]
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert len(cloudcontrol.requests) == 1
 

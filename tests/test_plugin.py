@@ -440,9 +440,9 @@ def test_threads_mixing_cancel_status_and_list_never_corrupt_state(
     )["ResourceRequestStatusSummaries"]
     assert sorted(s["RequestToken"] for s in complete) == sorted(tokens)
     for status in ("IN_PROGRESS", "CANCEL_IN_PROGRESS", "PENDING"):
-        assert not client.list_resource_requests(
-            ResourceRequestStatusFilter={"OperationStatuses": [status]}
-        )["ResourceRequestStatusSummaries"]
+        assert not client.list_resource_requests(ResourceRequestStatusFilter={"OperationStatuses": [status]})[
+            "ResourceRequestStatusSummaries"
+        ]
     # The registry's indexes agree with its requests.
     buckets = cloudcontrol._registry._buckets
     assert sum(len(bucket) for bucket in buckets.values()) == len(tokens)

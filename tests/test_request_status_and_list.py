@@ -84,9 +84,7 @@ def test_in_flight_event_has_retry_after_later_than_event_time(
 
 
 @pytest.mark.parametrize("status", ["SUCCESS", "FAILED", "CANCEL_COMPLETE"])
-def test_finished_event_has_no_retry_after(
-    cloudcontrol: FakeCloudControl, client: Any, status: str
-) -> None:
+def test_finished_event_has_no_retry_after(cloudcontrol: FakeCloudControl, client: Any, status: str) -> None:
     token = _seed(cloudcontrol, "CREATE", status)
 
     event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
@@ -97,12 +95,8 @@ def test_finished_event_has_no_retry_after(
         assert "StatusMessage" not in event
 
 
-def test_hooks_only_from_get_resource_request_status(
-    cloudcontrol: FakeCloudControl, client: Any
-) -> None:
-    token = cloudcontrol.seed_request(
-        TYPE, hooks=[{"hook_type_name": "Org::Svc::Hook"}]
-    ).request_token
+def test_hooks_only_from_get_resource_request_status(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(TYPE, hooks=[{"hook_type_name": "Org::Svc::Hook"}]).request_token
 
     answer = client.get_resource_request_status(RequestToken=token)
 
@@ -200,9 +194,7 @@ def test_list_filters_combine_with_and(cloudcontrol: FakeCloudControl, client: A
 def test_list_filter_that_matches_nothing(cloudcontrol: FakeCloudControl, client: Any) -> None:
     _seed(cloudcontrol, "CREATE", "SUCCESS")
 
-    answer = client.list_resource_requests(
-        ResourceRequestStatusFilter={"Operations": ["DELETE"]}
-    )
+    answer = client.list_resource_requests(ResourceRequestStatusFilter={"Operations": ["DELETE"]})
 
     assert answer["ResourceRequestStatusSummaries"] == []
     assert "NextToken" not in answer
@@ -294,9 +286,7 @@ def test_max_results_101_is_validation_error(cloudcontrol: FakeCloudControl, cli
     )
 
 
-def test_next_token_omitted_on_exactly_full_last_page(
-    cloudcontrol: FakeCloudControl, client: Any
-) -> None:
+def test_next_token_omitted_on_exactly_full_last_page(cloudcontrol: FakeCloudControl, client: Any) -> None:
     for _ in range(10):
         _seed(cloudcontrol, "CREATE", "SUCCESS")
 
@@ -326,15 +316,11 @@ def test_paginator_yields_every_request_once(cloudcontrol: FakeCloudControl, cli
 
 
 @pytest.mark.parametrize("page_size", [1, 33, 100])
-def test_paginator_with_page_size(
-    cloudcontrol: FakeCloudControl, client: Any, page_size: int
-) -> None:
+def test_paginator_with_page_size(cloudcontrol: FakeCloudControl, client: Any, page_size: int) -> None:
     seeded = [_seed(cloudcontrol, OPERATIONS[i % 3], STATUSES[i % 6]) for i in range(250)]
 
     pages = list(
-        client.get_paginator("list_resource_requests").paginate(
-            PaginationConfig={"PageSize": page_size}
-        )
+        client.get_paginator("list_resource_requests").paginate(PaginationConfig={"PageSize": page_size})
     )
 
     tokens = [t for page in pages for t in _tokens(page["ResourceRequestStatusSummaries"])]
@@ -385,9 +371,7 @@ def test_paginator_max_items_and_resume(cloudcontrol: FakeCloudControl, client: 
 
 
 @pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj", "dHdvOjU="])
-def test_bogus_next_token_is_a_clear_error(
-    cloudcontrol: FakeCloudControl, client: Any, bogus: str
-) -> None:
+def test_bogus_next_token_is_a_clear_error(cloudcontrol: FakeCloudControl, client: Any, bogus: str) -> None:
     # "djE6YWJj" is base64 of "v1:abc", "dHdvOjU=" of "two:5": well-formed tokens never given out.
     _seed(cloudcontrol, "CREATE", "SUCCESS")
 
@@ -428,9 +412,7 @@ def test_request_is_not_visible_from_another_region(cloudcontrol: FakeCloudContr
     assert event["OperationStatus"] == "IN_PROGRESS"
 
 
-def test_request_seeded_in_another_region_is_found_there(
-    cloudcontrol: FakeCloudControl, client: Any
-) -> None:
+def test_request_seeded_in_another_region_is_found_there(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = _seed(cloudcontrol, "DELETE", "SUCCESS", region="eu-west-1")
     eu = boto3.client("cloudcontrol", region_name="eu-west-1")
 
@@ -461,9 +443,9 @@ def test_fast_mode_scopes_by_host_region() -> None:
         sydney = boto3.client("cloudcontrol", region_name="ap-southeast-2")
         virginia = boto3.client("cloudcontrol", region_name="us-east-1")
 
-        assert sydney.get_resource_request_status(RequestToken=token)["ProgressEvent"][
-            "RequestToken"
-        ] == token
+        assert (
+            sydney.get_resource_request_status(RequestToken=token)["ProgressEvent"]["RequestToken"] == token
+        )
         with pytest.raises(virginia.exceptions.RequestTokenNotFoundException):
             virginia.get_resource_request_status(RequestToken=token)
         assert [call.region for call in fake.calls] == ["ap-southeast-2", "us-east-1"]

@@ -237,14 +237,10 @@ def test_without_write_only_ignores_shapes_that_do_not_match() -> None:
 
 def test_generated_arn_ends_with_the_identifier() -> None:
     bucket = bundled("AWS::S3::Bucket")
-    model = bucket.generate_read_only(
-        {"BucketName": "my-bucket"}, region=REGION, account_id=ACCOUNT
-    )
+    model = bucket.generate_read_only({"BucketName": "my-bucket"}, region=REGION, account_id=ACCOUNT)
     assert model["Arn"] == "arn:aws:s3:us-east-1:123456789012:bucket/my-bucket"
     assert model["BucketName"] == "my-bucket"
-    assert all(
-        isinstance(model[name], str) and model[name] for name in ("DomainName", "WebsiteURL")
-    )
+    assert all(isinstance(model[name], str) and model[name] for name in ("DomainName", "WebsiteURL"))
     assert "MetadataConfiguration" not in model
 
 
@@ -343,9 +339,7 @@ def test_resource_type_is_immutable_and_hashable() -> None:
 )
 def test_resource_type_rejects_bad_metadata(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        ResourceType(
-            type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",), **arguments
-        )
+        ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",), **arguments)
 
 
 def test_from_schema_reads_every_field() -> None:
@@ -389,9 +383,7 @@ def test_extraneous_keys_at_the_top_and_inside_array_items() -> None:
 
 
 def test_wrong_type_names_aws_types() -> None:
-    items = validate_properties(
-        bundled("AWS::S3::Bucket"), {"BucketName": True, "Tags": {"Key": "k"}}
-    )
+    items = validate_properties(bundled("AWS::S3::Bucket"), {"BucketName": True, "Tags": {"Key": "k"}})
     assert items == [
         "#/BucketName: expected type: String, found: Boolean",
         "#/Tags: expected type: JSONArray, found: JSONObject",
@@ -460,9 +452,7 @@ def test_validation_without_jsonschema_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "jsonschema", None)
-    with pytest.raises(
-        SchemaValidationUnavailable, match=re.escape("pytest-cloudcontrol[schemas]")
-    ):
+    with pytest.raises(SchemaValidationUnavailable, match=re.escape("pytest-cloudcontrol[schemas]")):
         validate_properties(ResourceType.from_schema(THING_SCHEMA), {"Name": "n"})
 
 

@@ -74,9 +74,7 @@ def test_request_ids_are_fresh_and_logged(cloudcontrol: FakeCloudControl, client
     assert [call.request_id for call in cloudcontrol.calls] == ids
 
 
-def test_modeled_error_metadata_and_no_errortype_header(
-    cloudcontrol: FakeCloudControl, client: Any
-) -> None:
+def test_modeled_error_metadata_and_no_errortype_header(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = "0b3e1c53-5a16-4f4c-9d57-2d0a6e9b8d11"
     with pytest.raises(client.exceptions.RequestTokenNotFoundException) as excinfo:
         client.get_resource_request_status(RequestToken=token)
@@ -137,9 +135,7 @@ def test_real_client_sees_a_corrupted_body_as_serialization_exception(
 
     assert excinfo.value.response["Error"]["Code"] == "SerializationException"
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    assert cloudcontrol.calls[-1].response == {
-        "__type": "com.amazon.coral.service#SerializationException"
-    }
+    assert cloudcontrol.calls[-1].response == {"__type": "com.amazon.coral.service#SerializationException"}
 
 
 def test_real_client_with_unknown_target_gets_unknown_operation(cloudcontrol: FakeCloudControl) -> None:
@@ -153,17 +149,27 @@ def test_real_client_with_unknown_target_gets_unknown_operation(cloudcontrol: Fa
         own.list_resource_requests()
 
     assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
-    assert cloudcontrol.calls[-1].response == {
-        "__type": "com.amazon.coral.service#UnknownOperationException"
-    }
+    assert cloudcontrol.calls[-1].response == {"__type": "com.amazon.coral.service#UnknownOperationException"}
     assert cloudcontrol.calls[-1].error_code == "UnknownOperationException"
 
 
 # -- the front door, on the raw wire -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [b"", b"not json", b"[]", b'["RequestToken"]', b"42", b'"x"', b"null",
-                                  b"\xff\xfe\x00", b'{"RequestToken": '])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'["RequestToken"]',
+        b"42",
+        b'"x"',
+        b"null",
+        b"\xff\xfe\x00",
+        b'{"RequestToken": ',
+    ],
+)
 def test_body_that_is_not_a_json_object(raw: FakeCloudControl, body: bytes) -> None:
     status, headers, answer = _serve(raw, body)
 
@@ -220,9 +226,9 @@ def test_front_door_order_json_then_target_then_auth(raw: FakeCloudControl) -> N
         "#MissingAuthenticationTokenException"
     )
     # Types come before constraints.
-    assert _serve(raw, b'{"RequestToken": 5}', _headers("CancelResourceRequest"))[2][
-        "__type"
-    ].endswith("#SerializationException")
+    assert _serve(raw, b'{"RequestToken": 5}', _headers("CancelResourceRequest"))[2]["__type"].endswith(
+        "#SerializationException"
+    )
 
 
 @pytest.mark.parametrize(
@@ -392,15 +398,14 @@ def test_concurrent_modification_reaches_caller_as_500(cloudcontrol: FakeCloudCo
 
     response = excinfo.value.response
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
-    assert response["Error"]["Message"] == (
-        "The resource is currently being modified by another operation."
-    )
+    assert response["Error"]["Message"] == ("The resource is currently being modified by another operation.")
     # The failed call changed nothing: the request is still in flight and can be cancelled.
     assert cloudcontrol.get_request(token).status == "IN_PROGRESS"
     cloudcontrol.assert_not_cancelled(token)
-    assert client.cancel_resource_request(RequestToken=token)["ProgressEvent"][
-        "OperationStatus"
-    ] == "CANCEL_IN_PROGRESS"
+    assert (
+        client.cancel_resource_request(RequestToken=token)["ProgressEvent"]["OperationStatus"]
+        == "CANCEL_IN_PROGRESS"
+    )
 
 
 @pytest.mark.cloudcontrol(assert_all_errors_raised=False)
