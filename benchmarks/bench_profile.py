@@ -31,9 +31,9 @@ from benchmarks.bench_calls import CASES, Case, prepared_fake
 from benchmarks.clients import LOG_GROUP, CannedResponder, floor_client, wire_body
 from benchmarks.harness import Section, Settings, Table, median_sample, timed_each, timed_loop, us
 from pytest_cloudcontrol import protocol
+from pytest_cloudcontrol.http import body_bytes
 from pytest_cloudcontrol.models import Call, ResourceRequest
 from pytest_cloudcontrol.resource_types import _segments
-from pytest_cloudcontrol.transport import request_body, request_headers
 from pytest_cloudcontrol.validation import input_validator
 
 PROFILED = ("GetResourceRequestStatus", "CreateResource")
@@ -112,8 +112,8 @@ def _stages(operation: str, settings: Settings) -> Table:
     prepared = capture.last
     assert prepared is not None
     service, endpoint = fake._serve.args  # the fake's own service and endpoint (read, not changed)
-    headers = request_headers(prepared.headers.items())
-    body = request_body(prepared.body)
+    headers = prepared.headers
+    body = body_bytes(prepared.body)
     http = protocol.HttpRequest(prepared.url, headers, body)
     params = json.loads(body)
     scope = endpoint.scope(http)
@@ -150,15 +150,7 @@ def _stages(operation: str, settings: Settings) -> Table:
         token = answer["ProgressEvent"]["RequestToken"]
         request = fake.get_request(token)
         stages: list[tuple[str, Callable[[], object]]] = [
-            (
-                "transport: `request_headers(headers.items())`",
-                lambda: request_headers(prepared.headers.items()),
-            ),
-            (
-                "  what-if: no copy, read the 2 headers from botocore's case-insensitive dict",
-                lambda: (prepared.headers.get("x-amz-target"), prepared.headers.get("authorization")),
-            ),
-            ("transport: `request_body(body)`", lambda: request_body(prepared.body)),
+            ("transport: `body_bytes(body)`", lambda: body_bytes(prepared.body)),
             ("protocol: `_decode_body` (json.loads)", lambda: protocol._decode_body(body)),
             ("protocol: `endpoint.scope`", lambda: endpoint.scope(http)),
             ("validation: `input_validator(op)(params)`", lambda: input_validator(operation)(params)),

@@ -7,37 +7,22 @@ run in AWS's order: JSON body, ``X-Amz-Target``, authentication, types, constrai
 from __future__ import annotations
 
 import json
-import uuid
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from functools import lru_cache
 from typing import Any
 
 from .errors import AWSError
+from .http import HttpRequest, HttpResponse
 from .models import Call, Scope
+from .registry import new_token
 from .service import CloudControlService
 from .service_model import operation_names, target_prefix
 from .validation import input_validator
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
-
-
-@dataclass(slots=True)
-class HttpRequest:
-    """What a transport received: URL, headers (lower-case names, text values) and body."""
-
-    url: str
-    headers: Mapping[str, str]
-    body: bytes
-
-
-@dataclass(slots=True)
-class HttpResponse:
-    """What a transport sends back: status, headers (lower-case names) and body."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +41,7 @@ class Endpoint:
         scope; the access key maps to an account through ``accounts``. An unsigned request (fast mode)
         is for the Region in the host name, ``cloudcontrolapi.<region>.amazonaws.com``.
         """
-        authorization = request.headers.get("authorization")
+        authorization = request.header("authorization")
         if authorization:
             start = authorization.find("Credential=")
             if start >= 0:
@@ -71,9 +56,15 @@ class Endpoint:
         return self.account_id, region
 
 
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    """The ``Date`` header of a second (made once a second: formatting costs more than the lookup)."""
+    return formatdate(second, usegmt=True)
+
+
 def _decode_body(body: bytes) -> dict[str, Any]:
     try:
-        params = json.loads(body)
+        params = json.loads(body.decode())
     except (ValueError, UnicodeDecodeError, RecursionError):
         params = None
     if not isinstance(params, dict):
@@ -81,8 +72,8 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     return params
 
 
-def _operation(headers: Mapping[str, str]) -> str:
-    prefix, _, name = (headers.get("x-amz-target") or "").partition(".")
+def _operation(request: HttpRequest) -> str:
+    prefix, _, name = request.header("x-amz-target").partition(".")
     if prefix != target_prefix() or name not in operation_names():
         raise AWSError("UnknownOperationException")
     return name
@@ -90,12 +81,12 @@ def _operation(headers: Mapping[str, str]) -> str:
 
 def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest) -> HttpResponse:
     """Answer one HTTP request as the Cloud Control endpoint would, and log it as a ``Call``."""
-    operation = request.headers.get("x-amz-target") or ""
+    operation = request.header("x-amz-target")
     params: dict[str, Any] = {}
     scope = (endpoint.account_id, endpoint.region)
     try:
         params = _decode_body(request.body)
-        operation = _operation(request.headers)
+        operation = _operation(request)
         scope = endpoint.scope(request)
         service.raise_injected(operation)
         input_validator(operation)(params)
@@ -109,7 +100,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             "please report it with the request that caused it",
         )
         status, answer = failure.status_code, failure.body()
-    request_id = str(uuid.uuid4())
+    request_id = new_token()
     service.record(
         Call(
             operation=operation,
@@ -127,6 +118,6 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,
         "content-length": str(len(body)),
-        "date": formatdate(usegmt=True),
+        "date": _http_date(int(time.time())),
     }
     return HttpResponse(status, headers, body)

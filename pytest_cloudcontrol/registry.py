@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import uuid
+import os
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator
 
@@ -39,7 +39,12 @@ _IN_FLIGHT = (
 
 def new_token() -> str:
     """A fresh request token: a lower-case UUID4, as AWS makes them."""
-    return str(uuid.uuid4())
+    # uuid.uuid4() builds a UUID object first; formatting the random bytes directly costs a third.
+    data = bytearray(os.urandom(16))
+    data[6] = data[6] & 0x0F | 0x40  # version 4
+    data[8] = data[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = data.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class _Entry:

@@ -130,39 +130,51 @@ _JSON_KIND = {
 _JAVA_TYPE = {"string": "String", "integer": "Integer", "boolean": "Boolean", "timestamp": "Date"}
 
 
-def _type_error(value: Any, shape: Shape) -> str | None:
-    """The SerializationException text when a JSON value cannot be read as the shape, else None."""
+# A type check returns the SerializationException text for the first value that cannot be read as its
+# shape, or None.
+TypeCheck = Callable[[Any], "str | None"]
+
+
+def _compile_types(shape: Shape) -> TypeCheck:
+    """Compile the JSON type check of a shape and everything below it."""
     if isinstance(shape, StructureShape):
-        expected: type | tuple[type, ...] = dict
+        expected: type = dict
+        members = [(name, _compile_types(member)) for name, member in shape.members.items()]
+
+        def check_members(value: Any) -> str | None:
+            for name, check in members:
+                item = value.get(name)
+                if item is not None and (error := check(item)) is not None:
+                    return error
+            return None
+
+        inner: TypeCheck | None = check_members
     elif isinstance(shape, ListShape):
         expected = list
+        check_item = _compile_types(shape.member)
+
+        def check_items(value: Any) -> str | None:
+            for item in value:
+                if item is not None and (error := check_item(item)) is not None:
+                    return error
+            return None
+
+        inner = check_items
     else:
         expected = {"string": str, "integer": int, "boolean": bool}.get(shape.type_name, object)
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if ok:
-        return None
-    if isinstance(value, dict):
-        return "Start of structure or map found where not expected."
-    if isinstance(value, list):
-        return "Start of list found where not expected."
-    kind = _JSON_KIND.get(type(value), "VALUE")
-    return f"{kind} cannot be converted to {_JAVA_TYPE.get(shape.type_name, shape.name)}"
+        inner = None
+    target = _JAVA_TYPE.get(shape.type_name, shape.name)
 
+    def check(value: Any) -> str | None:
+        if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+            return None if inner is None else inner(value)
+        if isinstance(value, dict):
+            return "Start of structure or map found where not expected."
+        if isinstance(value, list):
+            return "Start of list found where not expected."
+        return f"{_JSON_KIND.get(type(value), 'VALUE')} cannot be converted to {target}"
 
-def _find_type_error(value: Any, shape: Shape) -> str | None:
-    error = _type_error(value, shape)
-    if error is not None:
-        return error
-    if isinstance(shape, StructureShape):
-        for name, member in shape.members.items():
-            item = value.get(name)
-            if item is not None and (error := _find_type_error(item, member)) is not None:
-                return error
-    elif isinstance(shape, ListShape):
-        for item in value:
-            if item is not None and (error := _find_type_error(item, shape.member)) is not None:
-                return error
-    return None
+    return check
 
 
 @cache
@@ -171,9 +183,10 @@ def input_validator(operation: str) -> Callable[[dict[str, Any]], None]:
     shape = operation_model(operation).input_shape
     assert isinstance(shape, StructureShape)
     check = _compile_structure(shape)
+    check_types = _compile_types(shape)
 
     def validate(params: dict[str, Any]) -> None:
-        if (error := _find_type_error(params, shape)) is not None:
+        if (error := check_types(params)) is not None:
             raise AWSError("SerializationException", error)
         out: list[str] = []
         check(params, "", out)

@@ -13,7 +13,7 @@ import requests
 import responses
 
 from pytest_cloudcontrol import CloudControlUsageError, FakeCloudControl, ResourceType
-from pytest_cloudcontrol.transport import request_body
+from pytest_cloudcontrol.http import body_bytes
 
 
 def test_seeding_a_token_twice_is_refused(cloudcontrol: FakeCloudControl) -> None:
@@ -80,7 +80,7 @@ def test_botocore_keeps_the_rest_of_the_time_module_while_sleeps_are_virtual(
     ],
 )
 def test_request_bodies_of_every_kind_reach_the_protocol_as_bytes(body: object, expected: bytes) -> None:
-    assert request_body(body) == expected
+    assert body_bytes(body) == expected
 
 
 def test_a_route_the_test_removed_from_its_own_mock_is_not_removed_twice(

@@ -33,8 +33,7 @@ from aiobotocore.awsrequest import AioAWSResponse  # type: ignore[import-untyped
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from .. import clock
-from ..protocol import HttpRequest
-from . import request_body, request_headers
+from ..http import HttpRequest, body_bytes
 from .botocore_hook import Serve
 
 
@@ -67,8 +66,7 @@ async def answer(serve: Serve, request: AWSPreparedRequest) -> AWSResponse:
     """Serve ``request`` with ``serve`` and answer as aiobotocore's HTTP session would."""
     clock.redirect_late_imports()
     await _yield_once()
-    headers = request_headers(request.headers.items())
-    response = serve(HttpRequest(request.url, headers, request_body(request.body)))
+    response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
     # As for botocore: headers are read by lower-case name only, so a plain dict serves.
     wire_headers: Any = response.headers
     body = _Body(response.body)

@@ -20,8 +20,7 @@ from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
 
-from ..protocol import HttpRequest, HttpResponse
-from . import request_body, request_headers
+from ..http import HttpRequest, HttpResponse, body_bytes
 
 Serve = Callable[[HttpRequest], HttpResponse]
 
@@ -45,8 +44,7 @@ def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | Awaitab
         from . import aiobotocore_hook
 
         return aiobotocore_hook.answer(serve, request)
-    headers = request_headers(request.headers.items())
-    response = serve(HttpRequest(request.url, headers, request_body(request.body)))
+    response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
     # botocore reads response headers by lower-case name only; a plain dict serves it.
     wire_headers: Any = response.headers
     return AWSResponse(request.url, response.status, wire_headers, _Body(response.body))

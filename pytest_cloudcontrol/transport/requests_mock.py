@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 import responses
 
-from ..protocol import HttpRequest, HttpResponse
-from . import request_body, request_headers
+from ..http import HttpRequest, HttpResponse, body_bytes
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
@@ -28,8 +27,7 @@ ENDPOINT_URL = re.compile(r"https?://cloudcontrolapi\.[a-z0-9-]+\.amazonaws\.com
 
 def _callback(serve: Serve) -> Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]:
     def answer(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        headers = request_headers(request.headers.items())
-        response = serve(HttpRequest(request.url or "", headers, request_body(request.body)))
+        response = serve(HttpRequest(request.url or "", request.headers, body_bytes(request.body)))
         return response.status, response.headers, response.body
 
     return answer

@@ -1,0 +1,49 @@
+"""The HTTP request and response every transport exchanges with the protocol, and how to read them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """What a transport received: the URL, the headers and the body.
+
+    ``headers`` is the client's own mapping, looked up by lower-case name: botocore's and requests' are
+    case-insensitive already, so a transport never copies them. Values may be text or bytes.
+    """
+
+    url: str
+    headers: Mapping[str, str | bytes]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        """The text of a header (lower-case ``name``), or "" when absent; bytes read as Latin-1."""
+        value = self.headers.get(name)
+        if value is None:
+            return ""
+        # Header bytes are Latin-1 on the wire, as http.client sends them: decoding never fails.
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """What a transport sends back: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def body_bytes(body: object) -> bytes:
+    """A request body as bytes, however the client holds it (bytes, text, a file, nothing)."""
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode()
+    read = getattr(body, "read", None)
+    data = read() if read is not None else b""
+    return data.encode() if isinstance(data, str) else bytes(data)
