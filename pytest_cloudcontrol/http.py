@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class Headers(Protocol):
+    """Request headers as clients hold them: botocore's ``HTTPHeaders``, requests' dict, a dict."""
+
+    def get(self, name: str, /) -> Any:
+        """The value of a header, or None."""
 
 
 @dataclass(slots=True)
@@ -15,13 +22,13 @@ class HttpRequest:
     """
 
     url: str
-    headers: Mapping[str, str | bytes]
+    headers: Headers
     body: bytes
 
     def header(self, name: str) -> str:
         """The text of a header (lower-case ``name``), or "" when absent; bytes read as Latin-1."""
         value = self.headers.get(name)
-        if value is None:
+        if not value:
             return ""
         # Header bytes are Latin-1 on the wire, as http.client sends them: decoding never fails.
         return value.decode("latin-1") if isinstance(value, bytes) else value

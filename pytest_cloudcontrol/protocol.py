@@ -72,8 +72,8 @@ def _decode_body(body: bytes) -> dict[str, Any]:
     return params
 
 
-def _operation(request: HttpRequest) -> str:
-    prefix, _, name = request.header("x-amz-target").partition(".")
+def _operation(target: str) -> str:
+    prefix, _, name = target.partition(".")
     if prefix != target_prefix() or name not in operation_names():
         raise AWSError("UnknownOperationException")
     return name
@@ -81,12 +81,12 @@ def _operation(request: HttpRequest) -> str:
 
 def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest) -> HttpResponse:
     """Answer one HTTP request as the Cloud Control endpoint would, and log it as a ``Call``."""
-    operation = request.header("x-amz-target")
+    operation = target = request.header("x-amz-target")
     params: dict[str, Any] = {}
     scope = (endpoint.account_id, endpoint.region)
     try:
         params = _decode_body(request.body)
-        operation = _operation(request)
+        operation = _operation(target)
         scope = endpoint.scope(request)
         service.raise_injected(operation)
         input_validator(operation)(params)

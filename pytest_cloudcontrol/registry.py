@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import os
+import random
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .clock import VirtualClock
 from .lifecycle import Effect, Outcome, Progression, handler_message
@@ -37,13 +38,16 @@ _IN_FLIGHT = (
 )
 
 
+# Tokens need to be unique, not secret: a generator of our own is fast, and a test that seeds the
+# ``random`` module does not make the fake's tokens repeat.
+_random = random.Random()
+_UUID4_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_UUID4_SET = (0x4 << 76) | (0x2 << 62)  # version 4, RFC 4122 variant
+
+
 def new_token() -> str:
     """A fresh request token: a lower-case UUID4, as AWS makes them."""
-    # uuid.uuid4() builds a UUID object first; formatting the random bytes directly costs a third.
-    data = bytearray(os.urandom(16))
-    data[6] = data[6] & 0x0F | 0x40  # version 4
-    data[8] = data[8] & 0x3F | 0x80  # RFC 4122 variant
-    h = data.hex()
+    h = f"{_random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -52,6 +56,7 @@ class _Entry:
 
     __slots__ = (
         "effect",
+        "event",
         "forced",
         "generation",
         "progression",
@@ -77,6 +82,7 @@ class _Entry:
         self.effect = effect
         self.forced = forced
         self.reads = 0
+        self.event: dict[str, Any] | None = None  # the wire event, encoded once per state
         self.queued = False  # PENDING behind another write on the same resource, started after it
         self.generation = 0  # bumped on every change, so stale heap items are recognised
 
@@ -112,6 +118,18 @@ class RequestRegistry:
             return None
         return entry.request
 
+    def event(self, token: str, *, with_hooks: bool = False) -> dict[str, Any]:
+        """A request's ``ProgressEvent`` in wire form (a fresh dict; encoded once per state change)."""
+        return self._event(self._by_token[token], with_hooks)
+
+    def _event(self, entry: _Entry, with_hooks: bool) -> dict[str, Any]:
+        if entry.event is None:
+            entry.event = entry.request.progress_event(with_hooks=True)
+        event = dict(entry.event)
+        if not with_hooks:
+            event.pop("HooksRequestToken", None)
+        return event
+
     def in_flight_write(self, scope: Scope, type_name: str, identifier: str) -> str | None:
         """The token of the in-flight request on this resource, if there is one."""
         tokens = self._writes.get((scope, type_name, identifier))
@@ -124,8 +142,8 @@ class RequestRegistry:
         statuses: Iterable[OperationStatus] | None,
         after: int,
         limit: int,
-    ) -> tuple[list[ResourceRequest], int | None]:
-        """Up to ``limit`` requests after position ``after``, oldest first, and the next position."""
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Up to ``limit`` request events after position ``after``, oldest first, and the next position."""
         ops = tuple(Operation) if operations is None else tuple(dict.fromkeys(operations))
         stats = tuple(OperationStatus) if statuses is None else tuple(dict.fromkeys(statuses))
         runs = []
@@ -137,7 +155,7 @@ class RequestRegistry:
         seqs = list(itertools.islice(heapq.merge(*runs), limit + 1))
         more = len(seqs) > limit
         seqs = seqs[:limit]
-        return [self._by_seq[seq].request for seq in seqs], (seqs[-1] if more else None)
+        return [self._event(self._by_seq[seq], False) for seq in seqs], (seqs[-1] if more else None)
 
     # -- changing ------------------------------------------------------------------------------
 
@@ -270,6 +288,7 @@ class RequestRegistry:
         if status in _IN_FLIGHT and not was_in_flight:
             self._claim(entry)
         self._scheduled(entry, at)
+        entry.event = None
         if was_in_flight and status not in _IN_FLIGHT:
             self._start_next(entry, at)
 

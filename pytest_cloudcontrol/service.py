@@ -159,14 +159,14 @@ class CloudControlService:
                 "ValidationException",
                 f"Request {token} is already in status {request.status.value}",
             )
-        return {"ProgressEvent": request.progress_event()}
+        return {"ProgressEvent": self.registry.event(token)}
 
     def get_resource_request_status(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """GetResourceRequestStatus: the current event, with hook events when a hook ran."""
         token = params["RequestToken"]
         request = self._request(token, scope)
         self.registry.read(token)
-        answer: dict[str, Any] = {"ProgressEvent": request.progress_event(with_hooks=True)}
+        answer: dict[str, Any] = {"ProgressEvent": self.registry.event(token, with_hooks=True)}
         if request.hooks:
             answer["HooksProgressEvent"] = [
                 hook.model_dump(by_alias=True, exclude_none=True) for hook in request.hooks
@@ -181,16 +181,14 @@ class CloudControlService:
         status_filter = params.get("ResourceRequestStatusFilter") or {}
         operations = status_filter.get("Operations")
         statuses = status_filter.get("OperationStatuses")
-        requests, position = self.registry.page(
+        events, position = self.registry.page(
             scope,
             None if operations is None else [Operation(op) for op in operations],
             None if statuses is None else [OperationStatus(st) for st in statuses],
             after,
             params.get("MaxResults") or DEFAULT_LIST_REQUESTS,
         )
-        answer: dict[str, Any] = {
-            "ResourceRequestStatusSummaries": [request.progress_event() for request in requests]
-        }
+        answer: dict[str, Any] = {"ResourceRequestStatusSummaries": events}
         if position is not None:
             answer["NextToken"] = _encode_position(position)
         return answer
@@ -225,7 +223,7 @@ class CloudControlService:
             )
         return resource
 
-    def _replayed(self, fingerprint: str, client_token: str, scope: Scope) -> ResourceRequest | None:
+    def _replayed(self, fingerprint: str, client_token: str, scope: Scope) -> str | None:
         """The first request of a retried ClientToken, or None for a new one; a reuse that differs fails."""
         known = self._client_tokens.get((scope, client_token))
         if known is None or known[2] + CLIENT_TOKEN_SECONDS <= self.clock.time():
@@ -237,7 +235,7 @@ class CloudControlService:
                 f"ClientToken {client_token} is already associated with an existing operation "
                 f"with RequestToken {first_token}",
             )
-        return self.registry.find(first_token, scope)
+        return first_token if self.registry.find(first_token, scope) is not None else None
 
     def _start(
         self,
@@ -261,7 +259,7 @@ class CloudControlService:
             )
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
-                return {"ProgressEvent": replayed.progress_event()}
+                return {"ProgressEvent": self.registry.event(replayed)}
         in_flight = (
             None if identifier is None else self.registry.in_flight_write(scope, type_name, identifier)
         )
@@ -301,7 +299,7 @@ class CloudControlService:
                 request.request_token,
                 self.clock.time(),
             )
-        return {"ProgressEvent": request.progress_event()}
+        return {"ProgressEvent": self.registry.event(request.request_token)}
 
     def _script_for(self, type_name: str, operation: Operation) -> Script | None:
         for script in self.scripts:
