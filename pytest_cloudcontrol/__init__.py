@@ -1,19 +1,47 @@
-"""pytest-cloudcontrol: a stateful fake of the AWS Cloud Control API for botocore and boto3 tests."""
+"""pytest-cloudcontrol: a stateful fake of the AWS Cloud Control API for botocore and boto3 tests.
 
-from .errors import CloudControlUsageError, UnknownRequestError, UnknownResourceError
-from .fake import FakeCloudControl
-from .lifecycle import Outcome, Progression
-from .models import (
-    Call,
-    HandlerErrorCode,
-    HookProgressEvent,
-    HookStatus,
-    Operation,
-    OperationStatus,
-    Resource,
-    ResourceRequest,
-)
-from .resource_types import ResourceType
+The public names load on first use: pytest imports this package at start-up for its plugin, and a run
+that never uses the fixtures should not pay for pydantic and the fake.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import CloudControlUsageError, UnknownRequestError, UnknownResourceError
+    from .fake import FakeCloudControl
+    from .lifecycle import Outcome, Progression
+    from .models import (
+        Call,
+        HandlerErrorCode,
+        HookProgressEvent,
+        HookStatus,
+        Operation,
+        OperationStatus,
+        Resource,
+        ResourceRequest,
+    )
+    from .resource_types import ResourceType
+
+_MODULE_OF = {
+    "Call": ".models",
+    "CloudControlUsageError": ".errors",
+    "FakeCloudControl": ".fake",
+    "HandlerErrorCode": ".models",
+    "HookProgressEvent": ".models",
+    "HookStatus": ".models",
+    "Operation": ".models",
+    "OperationStatus": ".models",
+    "Outcome": ".lifecycle",
+    "Progression": ".lifecycle",
+    "Resource": ".models",
+    "ResourceRequest": ".models",
+    "ResourceType": ".resource_types",
+    "UnknownRequestError": ".errors",
+    "UnknownResourceError": ".errors",
+}
 
 __all__ = [
     "Call",
@@ -32,3 +60,16 @@ __all__ = [
     "UnknownRequestError",
     "UnknownResourceError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

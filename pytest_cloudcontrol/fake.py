@@ -40,7 +40,7 @@ from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
 from .service_model import operation_names
 from .store import ResourceStore
-from .transport import botocore_hook, requests_mock
+from .transport import botocore_hook
 
 if TYPE_CHECKING:
     import responses
@@ -194,14 +194,17 @@ class FakeCloudControl:
     def mock_requests(
         self,
         mock: responses.RequestsMock | None = None,
-        url: str | re.Pattern[str] = requests_mock.ENDPOINT_URL,
+        url: str | re.Pattern[str] | None = None,
     ) -> Iterator[responses.RequestsMock]:
         """Serve code that calls the endpoint with ``requests`` (through ``responses``).
 
         Pass the ``RequestsMock`` the test already runs to add the route to it; without one, a mock of
-        its own is started (and other URLs are refused). ``url`` also serves a custom endpoint URL.
+        its own is started (and other URLs are refused). ``url`` serves a custom endpoint URL instead of
+        every Region's public one.
         """
-        with requests_mock.routed(self._serve, mock, url) as rsps:
+        from .transport import requests_mock  # responses loads requests: only for tests that use it
+
+        with requests_mock.routed(self._serve, mock, url or requests_mock.ENDPOINT_URL) as rsps:
             yield rsps
 
     # -- requests ------------------------------------------------------------------------------

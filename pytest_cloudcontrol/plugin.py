@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .fake import FakeCloudControl
+# Installs the (inert) botocore handler now, before any test module makes a client.
+from .transport import botocore_hook  # noqa: F401
 
 if TYPE_CHECKING:
     import responses
     from botocore.client import BaseClient
+
+    from .fake import FakeCloudControl
 
 _MARKER = "cloudcontrol"
 _PLUGIN_OPTIONS = ("assert_all_errors_raised",)
@@ -49,6 +52,8 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
     At teardown the test fails if an injected error was never raised (opt out with
     ``@pytest.mark.cloudcontrol(assert_all_errors_raised=False)``).
     """
+    from .fake import FakeCloudControl
+
     options = _options(request)
     assert_all_errors_raised = options.pop("assert_all_errors_raised", True)
     try:

@@ -159,3 +159,13 @@ def test_a_hand_written_type_is_served_by_every_handler(cloudcontrol: FakeCloudC
     listed = client.list_resources(TypeName="MyOrg::Svc::Widget")["ResourceDescriptions"]
 
     assert [d["Identifier"] for d in listed] == [identifier]
+
+
+def test_every_public_name_is_exported() -> None:
+    import pytest_cloudcontrol
+
+    assert set(pytest_cloudcontrol.__all__) == set(pytest_cloudcontrol._MODULE_OF)
+    for name in pytest_cloudcontrol.__all__:
+        assert getattr(pytest_cloudcontrol, name).__name__ == name
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = pytest_cloudcontrol.Nope
