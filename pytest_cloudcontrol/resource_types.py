@@ -9,10 +9,11 @@ with :meth:`ResourceType.from_schema`.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import random
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
@@ -156,7 +157,7 @@ class ResourceType:
         of their JSON type.
         """
         result = dict(properties)
-        names = _top_level_names((*self.primary_identifier, *self.read_only))
+        names = _generated_names(self)
         missing = [name for name in names if name not in result]
         arn_names = [name for name in missing if _is_arn(name, self.property_types)]
         for name in missing:
@@ -183,7 +184,13 @@ class ResourceType:
         return _touched(self.read_only, paths)
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
-        """Return a deep copy of ``properties`` without write-only properties, as reads show it."""
+        """Return ``properties`` without write-only properties, as reads show it.
+
+        The input is never changed. When it holds no write-only property the result is a shallow copy
+        (the fake treats stored properties as immutable); otherwise a deep copy with them removed.
+        """
+        if _write_only_heads(self).isdisjoint(properties):
+            return dict(properties)
         result = copy.deepcopy(dict(properties))
         for pointer in self.write_only:
             _remove(result, _segments(pointer))
@@ -268,9 +275,23 @@ def _bundled(type_name: str) -> ResourceType | None:
     return parsed
 
 
-def _segments(pointer: str) -> list[str]:
-    """``/properties/A/B`` -> ``["A", "B"]``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
-    return _patch_segments(pointer.removeprefix("/properties"))
+@functools.lru_cache(maxsize=8192)
+def _segments(pointer: str) -> tuple[str, ...]:
+    """``/properties/A/B`` -> ``("A", "B")``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
+    # Cached: the same few hundred pointers are parsed on every create, read and list.
+    return tuple(_patch_segments(pointer.removeprefix("/properties")))
+
+
+@functools.cache
+def _write_only_heads(resource_type: ResourceType) -> frozenset[str]:
+    """The top-level properties a type's write-only pointers start at."""
+    return frozenset(_segments(pointer)[0] for pointer in resource_type.write_only)
+
+
+@functools.cache
+def _generated_names(resource_type: ResourceType) -> list[str]:
+    """The top-level read-only and identifier properties a create fills in when missing."""
+    return _top_level_names((*resource_type.primary_identifier, *resource_type.read_only))
 
 
 def _touched(pointers: Iterable[str], paths: Iterable[str]) -> list[str]:
@@ -292,7 +313,7 @@ def _top_level_names(pointers: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(segments[0] for segments in segment_lists if len(segments) == 1))
 
 
-def _overlaps(pointer: list[str], path: list[str]) -> bool:
+def _overlaps(pointer: Sequence[str], path: Sequence[str]) -> bool:
     """Tell whether a patch at ``path`` touches ``pointer``: one is a prefix of the other."""
     return all(
         expected == actual or (expected == "*" and (actual.isdigit() or actual == "-"))
@@ -300,7 +321,7 @@ def _overlaps(pointer: list[str], path: list[str]) -> bool:
     )
 
 
-def _lookup(document: Any, segments: list[str]) -> Any:
+def _lookup(document: Any, segments: Sequence[str]) -> Any:
     """Return the value at ``segments`` inside ``document``, or None where there is none."""
     for segment in segments:
         if isinstance(document, Mapping):
@@ -312,7 +333,7 @@ def _lookup(document: Any, segments: list[str]) -> Any:
     return document
 
 
-def _put(document: dict[str, Any], segments: list[str], value: Any) -> None:
+def _put(document: dict[str, Any], segments: Sequence[str], value: Any) -> None:
     """Set the value at ``segments``, creating objects on the way; give up at a non-object."""
     node = document
     for segment in segments[:-1]:
@@ -326,7 +347,7 @@ def _put(document: dict[str, Any], segments: list[str], value: Any) -> None:
     node[segments[-1]] = value
 
 
-def _remove(document: Any, segments: list[str]) -> None:
+def _remove(document: Any, segments: Sequence[str]) -> None:
     """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place."""
     head, rest = segments[0], segments[1:]
     if isinstance(document, dict):

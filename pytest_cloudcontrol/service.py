@@ -427,7 +427,7 @@ class CloudControlService:
 
 def _description(resource_type: ResourceType, resource: Resource) -> dict[str, Any]:
     properties = resource_type.without_write_only(resource.properties)
-    return {"Identifier": resource.identifier, "Properties": json.dumps(properties)}
+    return {"Identifier": resource.identifier, "Properties": json.dumps(properties, separators=(",", ":"))}
 
 
 MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps the fake makes later
