@@ -7,7 +7,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,15 @@ FAKE_CREDENTIALS = {
 }
 # Unset while active, so nothing resolves a real profile's credentials.
 _PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def _set_environ(values: Mapping[str, str | None]) -> None:
+    """Set environment variables; None unsets one."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _hook_events(hooks: Iterable[HookProgressEvent | Mapping[str, Any]]) -> tuple[HookProgressEvent, ...]:
@@ -128,8 +137,7 @@ class FakeCloudControl:
             self._service.progression = progression
         endpoint = protocol.Endpoint(region, account_id, dict(accounts or {}), not fast)
         self._serve = functools.partial(protocol.serve, self._service, endpoint)
-        self._saved_environ: dict[str, str | None] = {}
-        self._sleeps: Any = None
+        self._stack = ExitStack()
         self.active = False
 
     # -- activation ----------------------------------------------------------------------------
@@ -138,20 +146,20 @@ class FakeCloudControl:
         """Start serving: route cloudcontrol calls here, fake the credentials, virtualise sleeps."""
         if self.active:
             raise CloudControlUsageError("this FakeCloudControl is already active")
+        stack = ExitStack()
+        environ = os.environ
         changes: dict[str, str | None] = dict(FAKE_CREDENTIALS)
         changes.update(dict.fromkeys(_PROFILE_VARIABLES))
-        if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+        if not (environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION")):
             changes["AWS_DEFAULT_REGION"] = self.region
-        for name, value in changes.items():
-            self._saved_environ[name] = os.environ.get(name)
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        saved = {name: environ.get(name) for name in changes}
+        stack.callback(_set_environ, {name: value for name, value in saved.items() if changes[name] != value})
+        _set_environ({name: value for name, value in changes.items() if saved[name] != value})
         if self.virtual_time:
-            self._sleeps = botocore_sleeps_on(self.clock)
-            self._sleeps.__enter__()
+            stack.enter_context(botocore_sleeps_on(self.clock))
         botocore_hook.activate(self._serve, unsigned=self.fast)
+        stack.callback(botocore_hook.deactivate, self._serve)
+        self._stack = stack
         self.active = True
         return self
 
@@ -159,16 +167,7 @@ class FakeCloudControl:
         """Stop serving and put botocore and the environment back exactly as they were."""
         if not self.active:
             return
-        botocore_hook.deactivate(self._serve)
-        if self._sleeps is not None:
-            self._sleeps.__exit__(None, None, None)
-            self._sleeps = None
-        for name, value in self._saved_environ.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved_environ.clear()
+        self._stack.close()
         self.active = False
 
     def __enter__(self) -> FakeCloudControl:

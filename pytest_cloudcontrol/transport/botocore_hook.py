@@ -78,6 +78,8 @@ _HANDLERS = (
 
 def install() -> None:
     """Make every botocore session created from now on carry the (inert) handlers; idempotent."""
+    if _HANDLERS[0] in handlers.BUILTIN_HANDLERS[-len(_HANDLERS) :]:
+        return  # the common case, cheaply: installed at import, nothing appended since
     for spec in _HANDLERS:
         if spec not in handlers.BUILTIN_HANDLERS:
             handlers.BUILTIN_HANDLERS.append(spec)
