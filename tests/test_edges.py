@@ -169,3 +169,29 @@ def test_every_public_name_is_exported() -> None:
         assert getattr(pytest_cloudcontrol, name).__name__ == name
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         _ = pytest_cloudcontrol.Nope
+
+
+def test_the_requests_fixture_serves_signed_requests(
+    cloudcontrol: FakeCloudControl, cloudcontrol_requests: responses.RequestsMock
+) -> None:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    token = cloudcontrol.seed_request("AWS::Logs::LogGroup", region="eu-west-1").request_token
+    url = "https://cloudcontrolapi.eu-west-1.amazonaws.com/"
+    signed = AWSRequest(
+        "POST",
+        url,
+        data=json.dumps({"RequestToken": token}),
+        headers={"X-Amz-Target": "CloudApiService.CancelResourceRequest"},
+    )
+    SigV4Auth(Credentials("testing", "testing"), "cloudcontrolapi", "eu-west-1").add_auth(signed)
+
+    answer = requests.post(url, data=signed.body, headers=dict(signed.headers), timeout=5)
+
+    assert answer.status_code == 200
+    assert answer.json()["ProgressEvent"]["OperationStatus"] == "CANCEL_IN_PROGRESS"
+    assert answer.headers["content-type"] == "application/x-amz-json-1.0"
+    cloudcontrol.assert_cancelled(token)
+    assert cloudcontrol.calls[-1].region == "eu-west-1"
