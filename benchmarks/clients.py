@@ -61,6 +61,8 @@ class CannedResponder:
     def __init__(self) -> None:
         self.body = b"{}"
         self.headers: dict[str, str] = {}
+        self.probe = False  # when set, the next request's signature is looked at (not while timing)
+        self.signed: bool | None = None
         self.use(self.body)
 
     def use(self, body: bytes) -> None:
@@ -75,12 +77,19 @@ class CannedResponder:
 
     def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse:
         """Answer one request: a new response object each time, as a transport would make."""
+        if self.probe:
+            self.signed = bool(request.headers.get("Authorization"))
         headers: Any = dict(self.headers)
         return AWSResponse(request.url, 200, headers, _CannedBody(self.body))
 
 
 def floor_client(responder: CannedResponder) -> BaseClient:
-    """A client answered by ``responder`` (registered first, so nothing else answers)."""
+    """A client answered by ``responder`` (registered first, so nothing else answers).
+
+    Only while no fake is active: the package's ``before-send`` and ``choose-signer`` handlers are
+    builtin on every ``cloudcontrol`` client, so an active fake answers this client itself, and an
+    active ``fast=True`` fake makes it skip SigV4. Time the floor with every fake stopped.
+    """
     client = new_client()
     handler: Any = responder
     client.meta.events.register_first("before-send.cloudcontrol", handler)
