@@ -97,6 +97,7 @@ class RequestRegistry:
         self._by_token: dict[str, _Entry] = {}
         self._by_seq: dict[int, _Entry] = {}
         self._buckets: dict[tuple[Scope, Operation, OperationStatus], list[int]] = {}
+        self._in_scope: dict[Scope, list[int]] = {}  # every request of a scope, for unfiltered pages
         # In-flight requests per resource, oldest first: the first one runs, queued ones wait.
         self._writes: dict[tuple[Scope, str, str], list[str]] = {}
         self._due: list[tuple[float, int, int]] = []
@@ -144,11 +145,14 @@ class RequestRegistry:
         limit: int,
     ) -> tuple[list[dict[str, Any]], int | None]:
         """Up to ``limit`` request events after position ``after``, oldest first, and the next position."""
-        ops = tuple(Operation) if operations is None else tuple(dict.fromkeys(operations))
-        stats = tuple(OperationStatus) if statuses is None else tuple(dict.fromkeys(statuses))
+        if operations is None and statuses is None:
+            buckets = [self._in_scope.get(scope, [])]
+        else:
+            ops = tuple(Operation) if operations is None else tuple(dict.fromkeys(operations))
+            stats = tuple(OperationStatus) if statuses is None else tuple(dict.fromkeys(statuses))
+            buckets = [self._buckets.get(key, []) for key in itertools.product((scope,), ops, stats)]
         runs = []
-        for key in itertools.product((scope,), ops, stats):
-            bucket = self._buckets.get(key)
+        for bucket in buckets:
             if bucket:
                 start = bisect_right(bucket, after)
                 runs.append(bucket[start : start + limit + 1])
@@ -179,6 +183,7 @@ class RequestRegistry:
         entry.queued = queued
         self._by_token[request.request_token] = entry
         self._by_seq[seq] = entry
+        self._in_scope.setdefault(entry.scope, []).append(seq)  # sequence numbers only grow
         self._index(entry)
         if request.status in _IN_FLIGHT:
             self._claim(entry)
@@ -352,5 +357,7 @@ class RequestRegistry:
 
     def _remove(self, entry: _Entry) -> None:
         self._unindex(entry)
+        in_scope = self._in_scope[entry.scope]
+        del in_scope[bisect_right(in_scope, entry.seq) - 1]
         del self._by_token[entry.request.request_token]
         del self._by_seq[entry.seq]

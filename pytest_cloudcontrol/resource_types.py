@@ -45,6 +45,9 @@ class ResourceType:
     list_required: tuple[str, ...] = ()
     property_types: Mapping[str, str] = field(default_factory=dict, hash=False)
     schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False)
+    # Derived once here: reads and creates use them on every call.
+    _write_only_heads: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
+    _generated_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
@@ -75,6 +78,12 @@ class ResourceType:
                     f"{self.type_name}: property pointer {pointer!r} must start with "
                     f"{_PROPERTIES_PREFIX!r}, e.g. '/properties/Name'"
                 )
+        object.__setattr__(
+            self, "_write_only_heads", frozenset(_segments(pointer)[0] for pointer in self.write_only)
+        )
+        object.__setattr__(
+            self, "_generated_names", tuple(_top_level_names((*self.primary_identifier, *self.read_only)))
+        )
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
@@ -157,7 +166,7 @@ class ResourceType:
         of their JSON type.
         """
         result = dict(properties)
-        names = _generated_names(self)
+        names = self._generated_names
         missing = [name for name in names if name not in result]
         arn_names = [name for name in missing if _is_arn(name, self.property_types)]
         for name in missing:
@@ -189,7 +198,7 @@ class ResourceType:
         The input is never changed. When it holds no write-only property the result is a shallow copy
         (the fake treats stored properties as immutable); otherwise a deep copy with them removed.
         """
-        if _write_only_heads(self).isdisjoint(properties):
+        if self._write_only_heads.isdisjoint(properties):
             return dict(properties)
         result = copy.deepcopy(dict(properties))
         for pointer in self.write_only:
@@ -280,18 +289,6 @@ def _segments(pointer: str) -> tuple[str, ...]:
     """``/properties/A/B`` -> ``("A", "B")``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
     # Cached: the same few hundred pointers are parsed on every create, read and list.
     return tuple(_patch_segments(pointer.removeprefix("/properties")))
-
-
-@functools.cache
-def _write_only_heads(resource_type: ResourceType) -> frozenset[str]:
-    """The top-level properties a type's write-only pointers start at."""
-    return frozenset(_segments(pointer)[0] for pointer in resource_type.write_only)
-
-
-@functools.cache
-def _generated_names(resource_type: ResourceType) -> list[str]:
-    """The top-level read-only and identifier properties a create fills in when missing."""
-    return _top_level_names((*resource_type.primary_identifier, *resource_type.read_only))
 
 
 def _touched(pointers: Iterable[str], paths: Iterable[str]) -> list[str]:

@@ -272,8 +272,7 @@ class CloudControlService:
         script = self._script_for(type_name, operation)
         now = self.clock.now()
         hooks = stamp_hooks(script.hooks, now) if script else ()
-        # Built from checked values: construct without pydantic's validation, which costs per call.
-        request = ResourceRequest.model_construct(
+        request = ResourceRequest(
             request_token=new_token(),
             type_name=type_name,
             operation=operation,

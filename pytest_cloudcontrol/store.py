@@ -65,8 +65,13 @@ class ResourceStore:
     ) -> tuple[list[Resource], int | None]:
         """Up to ``limit`` resources after position ``after`` whose properties match ``parent``."""
         seqs = self._seqs.get((scope, type_name), [])
-        found: list[int] = []
-        for index in range(bisect_right(seqs, after), len(seqs)):
+        start = bisect_right(seqs, after)
+        if not parent:
+            found = seqs[start : start + limit + 1]
+            more = len(found) > limit
+            return [self._by_seq[s] for s in found[:limit]], (found[limit - 1] if more else None)
+        found = []
+        for index in range(start, len(seqs)):
             seq = seqs[index]
             properties = self._by_seq[seq].properties
             if all(properties.get(key) == value for key, value in parent.items()):
