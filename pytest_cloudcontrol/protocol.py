@@ -20,7 +20,7 @@ from .models import Call, Scope
 from .registry import new_token
 from .service import CloudControlService
 from .service_model import operation_names, target_prefix
-from .validation import input_validator
+from .validation import input_validator, json_depth
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 
@@ -62,12 +62,19 @@ def _http_date(second: int) -> str:
     return formatdate(second, usegmt=True)
 
 
+MAX_BODY_DEPTH = 1000  # Jackson's default nesting limit: AWS's JSON front door refuses deeper bodies
+
+
 def _decode_body(body: bytes) -> dict[str, Any]:
     try:
         params = json.loads(body.decode())
     except (ValueError, UnicodeDecodeError, RecursionError):
         params = None
     if not isinstance(params, dict):
+        raise AWSError("SerializationException")
+    # Python's parser may or may not hit its recursion limit first (it does not on 3.13); nesting that
+    # deep needs two bytes a level, so small bodies skip the walk.
+    if len(body) > 2 * MAX_BODY_DEPTH and json_depth(params) > MAX_BODY_DEPTH:
         raise AWSError("SerializationException")
     return params
 

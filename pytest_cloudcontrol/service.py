@@ -36,6 +36,7 @@ from .registry import RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service_model import operation_names
 from .store import ResourceStore
+from .validation import json_depth
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
 DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
@@ -438,19 +439,6 @@ def _description(resource_type: ResourceType, resource: Resource) -> dict[str, A
 MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps the fake makes later
 
 
-def _depth(value: Any) -> int:
-    """How deeply a parsed JSON value nests (iteratively, so any depth is measured safely)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
-    return deepest
-
-
 def _properties(document: str, member: str) -> dict[str, Any]:
     """Parse a ``Properties`` member: a JSON object inside a string."""
     try:
@@ -459,7 +447,7 @@ def _properties(document: str, member: str) -> dict[str, Any]:
         value = None
     if not isinstance(value, dict):
         raise AWSError("ValidationException", f"Model validation failed (#: {member} must be a JSON object)")
-    if _depth(value) > MAX_DOCUMENT_DEPTH:
+    if json_depth(value) > MAX_DOCUMENT_DEPTH:
         raise AWSError(
             "ValidationException",
             f"Model validation failed (#: {member} nests deeper than {MAX_DOCUMENT_DEPTH} levels)",
@@ -484,7 +472,7 @@ def _patch(document: str) -> jsonpatch.JsonPatch:
         ) from None
     if not all(isinstance(path, str) for path in paths):
         raise AWSError("ValidationException", "Invalid patch document: every path must be a string")
-    if _depth(patch.patch) > MAX_DOCUMENT_DEPTH + 2:  # the list and the operation objects
+    if json_depth(patch.patch) > MAX_DOCUMENT_DEPTH + 2:  # the list and the operation objects
         raise AWSError(
             "ValidationException", f"Invalid patch document: nests deeper than {MAX_DOCUMENT_DEPTH} levels"
         )

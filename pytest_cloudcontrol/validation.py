@@ -196,6 +196,19 @@ def input_validator(operation: str) -> Callable[[dict[str, Any]], None]:
     return validate
 
 
+def json_depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (iteratively, so any depth is measured safely)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
+
+
 def validation_message(violations: list[str]) -> str:
     """Join violation texts the way Coral does: ``N validation error(s) detected: a; b``."""
     count = len(violations)
