@@ -131,6 +131,10 @@ class FakeCloudControl:
         self._store = ResourceStore()
         self._catalog = ResourceTypeCatalog()
         self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
+        if validate_desired_state:
+            from .schema_validation import ensure_available
+
+            ensure_available()
         self._service.validate_desired_state = validate_desired_state
         self._service.queue_concurrent_writes = queue_concurrent_writes
         if progression is not None:

@@ -22,6 +22,7 @@ from .resource_types import ResourceType
 __all__ = [
     "SchemaValidationUnavailable",
     "cfn_lint_schema_files",
+    "ensure_available",
     "load_cfn_lint_schema",
     "validate_properties",
 ]
@@ -120,6 +121,17 @@ def _provider_files(region_file: str) -> dict[str, Path]:
     schemas = _cfn_lint_schemas_dir()
     hashes: dict[str, str] = json.loads((schemas / "providers" / region_file).read_text(encoding="utf-8"))
     return {name: schemas / "resources" / f"{digest}.json" for name, digest in hashes.items()}
+
+
+def ensure_available() -> None:
+    """Raise :class:`SchemaValidationUnavailable` now if jsonschema or cfn-lint is not installed.
+
+    Cheap (nothing is imported): a fake asked to validate checks it when it is made, so a missing
+    extra is a clear error in the test's set-up rather than a failure of some later call.
+    """
+    if importlib.util.find_spec("jsonschema") is None:
+        raise SchemaValidationUnavailable(f"Schema validation needs jsonschema: {_INSTALL_HINT}")
+    _cfn_lint_schemas_dir()
 
 
 def _validator_class() -> Any:
