@@ -1,4 +1,4 @@
-"""The pytest plugin: the ``cloudcontrol`` and ``cloudcontrol_client`` fixtures and their marker.
+"""The pytest plugin: fixtures ``cloudcontrol``, ``cloudcontrol_client``, ``cloudcontrol_requests``, a marker.
 
 Only wiring: the fake itself is ``FakeCloudControl``.
 """
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from .fake import FakeCloudControl
 
 _MARKER = "cloudcontrol"
-_PLUGIN_OPTIONS = ("assert_all_errors_raised",)
 
 
 def pytest_configure(config: pytest.Config) -> None:
