@@ -46,11 +46,12 @@ if TYPE_CHECKING:
     import responses
     from botocore.client import BaseClient
 
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
+_CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
+_CREDENTIAL_VARIABLES = {
+    "AWS_ACCESS_KEY_ID": _CREDENTIALS.access_key,
+    "AWS_SECRET_ACCESS_KEY": _CREDENTIALS.secret_key,
+    "AWS_SESSION_TOKEN": _CREDENTIALS.token,
+    "AWS_SECURITY_TOKEN": _CREDENTIALS.token,
 }
 # Unset while active, so nothing resolves a real profile's credentials.
 _PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
@@ -152,7 +153,7 @@ class FakeCloudControl:
             raise CloudControlUsageError("this FakeCloudControl is already active")
         stack = ExitStack()
         environ = os.environ
-        changes: dict[str, str | None] = dict(FAKE_CREDENTIALS)
+        changes: dict[str, str | None] = dict(_CREDENTIAL_VARIABLES)
         changes.update(dict.fromkeys(_PROFILE_VARIABLES))
         if not (environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION")):
             changes["AWS_DEFAULT_REGION"] = self.region
@@ -549,9 +550,9 @@ def _client(region: str, **kwargs: Any) -> BaseClient:
     if not kwargs and region in _shared_clients:
         return _shared_clients[region]
     options: dict[str, Any] = {
-        "aws_access_key_id": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        "aws_session_token": FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+        "aws_access_key_id": _CREDENTIALS.access_key,
+        "aws_secret_access_key": _CREDENTIALS.secret_key,
+        "aws_session_token": _CREDENTIALS.token,
     }
     options.update(kwargs)
     client = _session().create_client("cloudcontrol", region_name=region, **options)

@@ -87,6 +87,16 @@ class _Entry:
         self.generation = 0  # bumped on every change, so stale heap items are recognised
 
 
+def _run(entry: _Entry) -> Outcome:
+    """Run a request's effect; a failing one ends the request FAILED rather than in flight forever."""
+    if entry.effect is None:
+        return Outcome()
+    try:
+        return entry.effect()
+    except Exception:
+        return Outcome(OperationStatus.FAILED, HandlerErrorCode.InternalFailure)
+
+
 class RequestRegistry:
     """All resource requests of one fake, with their lifecycle."""
 
@@ -213,16 +223,13 @@ class RequestRegistry:
         entry = self._by_token[token]
         request = entry.request
         if request.status == OperationStatus.CANCEL_IN_PROGRESS:
-            if self.cancel_applies_change and entry.effect is not None:
-                entry.effect()
+            if self.cancel_applies_change:
+                _run(entry)
             self._change(entry, OperationStatus.CANCEL_COMPLETE, at=at)
             return
         outcome = forced or entry.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            try:
-                outcome = entry.effect() if entry.effect is not None else (outcome or Outcome())
-            except Exception:  # a failing effect must not leave the request in flight forever
-                outcome = Outcome(OperationStatus.FAILED, HandlerErrorCode.InternalFailure)
+            outcome = _run(entry) if entry.effect is not None else (outcome or Outcome())
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             message = handler_message(

@@ -58,7 +58,8 @@ def _signer(**kwargs: Any) -> object | None:
     return None
 
 
-_FAKE_CREDENTIALS = Credentials("testing", "testing", "testing")
+FAKE_CREDENTIALS = Credentials("testing", "testing", "testing")
+"""The credentials everything the fake serves is signed with: never a real account's."""
 
 
 def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
@@ -66,7 +67,7 @@ def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> Non
     # in CI), would fail with NoCredentialsError: sign its requests with fake credentials instead.
     # botocore's signer keeps its credentials private; without them, it reads the signing context.
     if _active and getattr(request_signer, "_credentials", None) is None:
-        request.context.setdefault("signing", {})["request_credentials"] = _FAKE_CREDENTIALS
+        request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
 
 
 _HANDLERS = (
