@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 from collections import deque
@@ -35,11 +36,11 @@ from .models import (
     ResourceRequest,
     stamp_hooks,
 )
-from .registry import RequestRegistry, new_token
+from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
 from .service_model import operation_names
-from .store import ResourceStore
+from .store import ResourceStore, StoredResource
 from .transport import botocore_hook
 
 if TYPE_CHECKING:
@@ -262,31 +263,32 @@ class FakeCloudControl:
                 raise CloudControlUsageError(
                     f"a request with token {request.request_token!r} is already seeded"
                 )
-            self._registry.add(request, progression=progression or Progression.manual(), forced=outcome)
-            return request.model_copy()
+            record = RequestRecord.of(request)
+            self._registry.add(record, progression=progression or Progression.manual(), forced=outcome)
+            return record.view()
 
-    def _token(self, token: str) -> str:
-        if self._registry.find(token) is None:
-            known = ", ".join(r.request_token for r in list(self._registry)[:5]) or "none"
+    def _record(self, token: str) -> RequestRecord:
+        """The registry's record of ``token``; the caller holds the lock."""
+        record = self._registry.find(token)
+        if record is None:
+            known = ", ".join(itertools.islice((r.request_token for r in self._registry), 5)) or "none"
             raise UnknownRequestError(
                 f"no request with token {token!r} in the fake (first known tokens: {known})"
             )
-        return token
+        return record
 
     def get_request(self, token: str) -> ResourceRequest:
         """The current state of a request (a copy: changing it changes nothing)."""
         with self._service.lock:
             self._registry.tick()
-            request = self._registry.find(self._token(token))
-            assert request is not None
-            return request.model_copy()
+            return self._record(token).view()
 
     @property
     def requests(self) -> list[ResourceRequest]:
         """Every request in the fake, oldest first (copies)."""
         with self._service.lock:
             self._registry.tick()
-            return [request.model_copy() for request in self._registry]
+            return [record.view() for record in self._registry]
 
     def set_status(
         self,
@@ -300,7 +302,7 @@ class FakeCloudControl:
         new_status = _enum(OperationStatus, status, "status")
         code = None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
         with self._service.lock:
-            self._registry.set_status(self._token(token), new_status, code, status_message)
+            self._registry.set_status(self._record(token), new_status, code, status_message)
         return self.get_request(token)
 
     def complete(
@@ -319,21 +321,20 @@ class FakeCloudControl:
         if final == OperationStatus.FAILED and code is None:
             raise CloudControlUsageError("complete(..., 'FAILED') needs an error_code, e.g. 'NotFound'")
         with self._service.lock:
-            request = self._registry.find(self._token(token))
-            assert request is not None
+            request = self._record(token)
             if not request.status.in_flight:
                 raise CloudControlUsageError(
                     f"request {token} is already finished ({request.status.value}); "
                     "use set_status() to change a finished request"
                 )
             forced = Outcome.failed(code, status_message) if code else Outcome()
-            self._registry.finish(token, forced)
+            self._registry.finish(request, forced)
         return self.get_request(token)
 
     def set_progression(self, token: str, progression: Progression) -> ResourceRequest:
         """Give an in-flight request a new progression, counted from now; returns it."""
         with self._service.lock:
-            self._registry.set_progression(self._token(token), progression)
+            self._registry.set_progression(self._record(token), progression)
         return self.get_request(token)
 
     def advance(self, seconds: float) -> None:
@@ -412,20 +413,14 @@ class FakeCloudControl:
         full = resource_type.generate_read_only(properties, region=region, account_id=account_id)
         identifier = identifier or resource_type.identifier_of(full)
         assert identifier is not None
-        resource = Resource(
-            type_name=type_name,
-            identifier=identifier,
-            properties=full,
-            region=region,
-            account_id=account_id,
-        )
+        resource = StoredResource(type_name, identifier, full, (account_id, region))
         with self._service.lock:
-            if self._store.get((account_id, region), type_name, identifier) is not None:
+            if self._store.get(resource.scope, type_name, identifier) is not None:
                 raise CloudControlUsageError(
                     f"{type_name} {identifier!r} already exists in {account_id}/{region}"
                 )
             self._store.put(resource)
-        return resource.model_copy(deep=True)
+        return resource.view()
 
     def get_resource(
         self,
@@ -444,14 +439,14 @@ class FakeCloudControl:
                 raise UnknownResourceError(
                     f"no {type_name} with identifier {identifier!r} in {scope[0]}/{scope[1]}"
                 )
-            return resource.model_copy(deep=True)
+            return resource.view()
 
     @property
     def resources(self) -> list[Resource]:
         """Every resource in the store (copies)."""
         with self._service.lock:
             self._registry.tick()
-            return [resource.model_copy(deep=True) for resource in self._store]
+            return [resource.view() for resource in self._store]
 
     # -- calls, errors, assertions -------------------------------------------------------------
 

@@ -1,17 +1,21 @@
-"""The fake's data: enums, resource requests, resources, hook events and the call log, as pydantic models.
+"""The fake's data as tests see it: enums, resource requests, resources, hook events and the call log.
 
-Field aliases are the wire names (PascalCase), so ``model_dump(by_alias=True, exclude_none=True)`` is the
-wire form. The enums mirror botocore's model; ``tests/test_model_conformance.py`` holds them to it.
+Requests, resources and hook events are pydantic models: they validate what a test seeds, and tests get
+snapshots of them. Field aliases are the wire names (PascalCase). The registry and the store keep their
+own plain records (a call would otherwise pay for pydantic's validation several times); the call log is
+a slots dataclass for the same reason. The enums mirror botocore's model;
+``tests/test_model_conformance.py`` holds them to it.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_pascal
 
 Scope = tuple[str, str]
@@ -92,6 +96,11 @@ WireTime = Annotated[datetime, PlainSerializer(_epoch, return_type=float)]
 """A timestamp: a ``datetime`` in Python, epoch seconds on the wire."""
 
 
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
+"""Encode JSON as AWS sends it: no spaces (one encoder made once: ``json.dumps`` with options makes one
+per call)."""
+
+
 def utc_from_epoch(seconds: float) -> datetime:
     """Return the aware UTC ``datetime`` of an epoch time in seconds."""
     return datetime.fromtimestamp(seconds, timezone.utc)
@@ -125,7 +134,7 @@ def stamp_hooks(hooks: tuple[HookProgressEvent, ...], when: datetime) -> tuple[H
 
 
 class ResourceRequest(_WireModel):
-    """A resource request (one Create, Update or Delete) and its current progress event."""
+    """A resource request (one Create, Update or Delete) and its progress, as a snapshot."""
 
     request_token: str
     type_name: str
@@ -143,25 +152,9 @@ class ResourceRequest(_WireModel):
     account_id: str = Field(exclude=True)
     client_token: str | None = Field(default=None, exclude=True)
 
-    @field_serializer("resource_model")
-    def _resource_model_as_json(self, value: dict[str, Any] | None) -> str | None:
-        # On the wire ResourceModel is a JSON document inside a string.
-        return None if value is None else json.dumps(value, separators=(",", ":"))
-
-    def progress_event(self, *, with_hooks: bool = False) -> dict[str, Any]:
-        """The request's ``ProgressEvent`` in wire form.
-
-        ``HooksRequestToken`` is only in GetResourceRequestStatus answers (``with_hooks=True``).
-        """
-        exclude = None if with_hooks else _NOT_WITHOUT_HOOKS
-        return self.model_dump(by_alias=True, exclude_none=True, exclude=exclude)
-
-
-_NOT_WITHOUT_HOOKS = {"hooks_request_token"}
-
 
 class Resource(_WireModel):
-    """A resource in the fake's store."""
+    """A resource in the fake's store, as a snapshot."""
 
     type_name: str
     identifier: str
@@ -170,10 +163,9 @@ class Resource(_WireModel):
     account_id: str
 
 
-class Call(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Call:
     """One API call the fake served: what was asked and how it was answered."""
-
-    model_config = ConfigDict(frozen=True)
 
     operation: str
     params: dict[str, Any]

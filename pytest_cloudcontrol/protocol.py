@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import AWSError
 from .http import HttpRequest, HttpResponse
-from .models import Call, Scope
+from .models import Call, Scope, compact_json
 from .registry import new_token
 from .service import CloudControlService
 from .service_model import operation_names, target_prefix
@@ -120,7 +120,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             response=answer,
         )
     )
-    body = json.dumps(answer, separators=(",", ":")).encode()
+    body = compact_json(answer).encode()
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,

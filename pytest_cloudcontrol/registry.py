@@ -10,6 +10,7 @@ them costs nothing when there are none.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import random
@@ -21,10 +22,12 @@ from .clock import VirtualClock
 from .lifecycle import Effect, Outcome, Progression, handler_message
 from .models import (
     HandlerErrorCode,
+    HookProgressEvent,
     Operation,
     OperationStatus,
     ResourceRequest,
     Scope,
+    compact_json,
     utc_from_epoch,
 )
 
@@ -51,43 +54,172 @@ def new_token() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-class _Entry:
-    """A request and the registry's bookkeeping for it."""
+class RequestRecord:
+    """A resource request as the registry keeps it, with its bookkeeping.
+
+    Plain attributes, not a pydantic model: a call reads and changes several of them, and pydantic's
+    validated assignment would cost more than the rest of the call. Tests see ``ResourceRequest``
+    snapshots of it (``view``); the wire sees its ``ProgressEvent`` (``event``). Times are epoch
+    seconds.
+    """
 
     __slots__ = (
+        "_event",
+        "_hooks_wire",
+        "account_id",
+        "client_token",
         "effect",
-        "event",
+        "error_code",
+        "event_time",
         "forced",
         "generation",
+        "hooks",
+        "hooks_request_token",
+        "identifier",
+        "operation",
         "progression",
         "queued",
         "reads",
-        "request",
+        "region",
+        "request_token",
+        "resource_model",
+        "retry_after",
         "scope",
         "seq",
+        "status",
+        "status_message",
+        "type_name",
     )
 
     def __init__(
         self,
-        request: ResourceRequest,
-        seq: int,
-        progression: Progression,
-        effect: Effect | None,
-        forced: Outcome | None,
+        request_token: str,
+        type_name: str,
+        operation: Operation,
+        status: OperationStatus,
+        event_time: float,
+        scope: Scope,
+        *,
+        identifier: str | None = None,
+        resource_model: dict[str, Any] | None = None,
+        status_message: str | None = None,
+        error_code: HandlerErrorCode | None = None,
+        hooks: tuple[HookProgressEvent, ...] = (),
+        hooks_request_token: str | None = None,
+        client_token: str | None = None,
     ) -> None:
-        self.request = request
-        self.scope: Scope = (request.account_id, request.region)
-        self.seq = seq
-        self.progression = progression
-        self.effect = effect
-        self.forced = forced
+        self.request_token = request_token
+        self.type_name = type_name
+        self.operation = operation
+        self.status = status
+        self.event_time = event_time
+        self.scope = scope
+        self.account_id, self.region = scope
+        self.identifier = identifier
+        self.resource_model = resource_model
+        self.status_message = status_message
+        self.error_code = error_code
+        self.retry_after: float | None = None
+        self.hooks = hooks
+        self.hooks_request_token = hooks_request_token
+        self.client_token = client_token
+        # The registry's bookkeeping, set by ``RequestRegistry.add``.
+        self.seq = 0
+        self.progression = Progression.manual()
+        self.effect: Effect | None = None
+        self.forced: Outcome | None = None
         self.reads = 0
-        self.event: dict[str, Any] | None = None  # the wire event, encoded once per state
         self.queued = False  # PENDING behind another write on the same resource, started after it
         self.generation = 0  # bumped on every change, so stale heap items are recognised
+        self._event: dict[str, Any] | None = None  # the wire event of the current state
+        self._hooks_wire: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def of(cls, request: ResourceRequest) -> RequestRecord:
+        """The record of a (validated) ``ResourceRequest``, e.g. one a test seeds."""
+        return cls(
+            request.request_token,
+            request.type_name,
+            request.operation,
+            request.status,
+            request.event_time.timestamp(),
+            (request.account_id, request.region),
+            identifier=request.identifier,
+            resource_model=copy.deepcopy(request.resource_model),
+            status_message=request.status_message,
+            error_code=request.error_code,
+            hooks=request.hooks,
+            hooks_request_token=request.hooks_request_token,
+            client_token=request.client_token,
+        )
+
+    def view(self) -> ResourceRequest:
+        """A snapshot of the request for a test: changing it changes nothing."""
+        return ResourceRequest(
+            request_token=self.request_token,
+            type_name=self.type_name,
+            operation=self.operation,
+            status=self.status,
+            event_time=utc_from_epoch(self.event_time),
+            identifier=self.identifier,
+            resource_model=copy.deepcopy(self.resource_model),
+            status_message=self.status_message,
+            error_code=self.error_code,
+            retry_after=None if self.retry_after is None else utc_from_epoch(self.retry_after),
+            hooks_request_token=self.hooks_request_token,
+            hooks=self.hooks,
+            region=self.region,
+            account_id=self.account_id,
+            client_token=self.client_token,
+        )
+
+    def event(self, *, with_hooks: bool = False) -> dict[str, Any]:
+        """The request's ``ProgressEvent`` in wire form (a fresh dict; built once per state).
+
+        ``HooksRequestToken`` is only in GetResourceRequestStatus answers (``with_hooks=True``).
+        """
+        event = self._event
+        if event is None:
+            event = self._event = self._wire_event()
+        event = dict(event)
+        if not with_hooks and self.hooks_request_token is not None:
+            del event["HooksRequestToken"]
+        return event
+
+    def hook_events(self) -> list[dict[str, Any]]:
+        """The ``HooksProgressEvent`` list in wire form (fresh dicts)."""
+        if self._hooks_wire is None:
+            self._hooks_wire = [hook.model_dump(by_alias=True, exclude_none=True) for hook in self.hooks]
+        return [dict(hook) for hook in self._hooks_wire]
+
+    def _wire_event(self) -> dict[str, Any]:
+        # The members of the model's ProgressEvent shape, in its order; absent values are left out.
+        # AWS sends times as epoch seconds with a millisecond fraction, e.g. 1632506656.706.
+        event: dict[str, Any] = {"TypeName": self.type_name}
+        if self.identifier is not None:
+            event["Identifier"] = self.identifier
+        event["RequestToken"] = self.request_token
+        if self.hooks_request_token is not None:
+            event["HooksRequestToken"] = self.hooks_request_token
+        event["Operation"] = self.operation.value
+        event["OperationStatus"] = self.status.value
+        event["EventTime"] = round(self.event_time, 3)
+        if self.resource_model is not None:
+            event["ResourceModel"] = compact_json(self.resource_model)
+        if self.status_message is not None:
+            event["StatusMessage"] = self.status_message
+        if self.error_code is not None:
+            event["ErrorCode"] = self.error_code.value
+        if self.retry_after is not None:
+            event["RetryAfter"] = round(self.retry_after, 3)
+        return event
+
+    def changed(self) -> None:
+        """Forget the encoded event: the request's state changed."""
+        self._event = None
 
 
-def _run(entry: _Entry) -> Outcome:
+def _run(entry: RequestRecord) -> Outcome:
     """Run a request's effect; a failing one ends the request FAILED rather than in flight forever."""
     if entry.effect is None:
         return Outcome()
@@ -104,8 +236,8 @@ class RequestRegistry:
         self.clock = clock
         self.cancel_applies_change = False
         self.cancel_progression = Progression.immediate()
-        self._by_token: dict[str, _Entry] = {}
-        self._by_seq: dict[int, _Entry] = {}
+        self._by_token: dict[str, RequestRecord] = {}
+        self._by_seq: dict[int, RequestRecord] = {}
         self._buckets: dict[tuple[Scope, Operation, OperationStatus], list[int]] = {}
         self._in_scope: dict[Scope, list[int]] = {}  # every request of a scope, for unfiltered pages
         # In-flight requests per resource, oldest first: the first one runs, queued ones wait.
@@ -119,27 +251,15 @@ class RequestRegistry:
     def __len__(self) -> int:
         return len(self._by_token)
 
-    def __iter__(self) -> Iterator[ResourceRequest]:
-        return (entry.request for entry in self._by_token.values())
+    def __iter__(self) -> Iterator[RequestRecord]:
+        return iter(self._by_token.values())
 
-    def find(self, token: str, scope: Scope | None = None) -> ResourceRequest | None:
+    def find(self, token: str, scope: Scope | None = None) -> RequestRecord | None:
         """The request with this token, if it lives in ``scope`` (any scope when None)."""
-        entry = self._by_token.get(token)
-        if entry is None or (scope is not None and entry.scope != scope):
+        record = self._by_token.get(token)
+        if record is None or (scope is not None and record.scope != scope):
             return None
-        return entry.request
-
-    def event(self, token: str, *, with_hooks: bool = False) -> dict[str, Any]:
-        """A request's ``ProgressEvent`` in wire form (a fresh dict; encoded once per state change)."""
-        return self._event(self._by_token[token], with_hooks)
-
-    def _event(self, entry: _Entry, with_hooks: bool) -> dict[str, Any]:
-        if entry.event is None:
-            entry.event = entry.request.progress_event(with_hooks=True)
-        event = dict(entry.event)
-        if not with_hooks:
-            event.pop("HooksRequestToken", None)
-        return event
+        return record
 
     def in_flight_write(self, scope: Scope, type_name: str, identifier: str) -> str | None:
         """The token of the in-flight request on this resource, if there is one."""
@@ -166,112 +286,113 @@ class RequestRegistry:
             if bucket:
                 start = bisect_right(bucket, after)
                 runs.append(bucket[start : start + limit + 1])
-        seqs = list(itertools.islice(heapq.merge(*runs), limit + 1))
+        seqs = runs[0] if len(runs) == 1 else list(itertools.islice(heapq.merge(*runs), limit + 1))
         more = len(seqs) > limit
         seqs = seqs[:limit]
-        return [self._event(self._by_seq[seq], False) for seq in seqs], (seqs[-1] if more else None)
+        by_seq = self._by_seq
+        return [by_seq[seq].event() for seq in seqs], (seqs[-1] if more else None)
 
     # -- changing ------------------------------------------------------------------------------
 
     def add(
         self,
-        request: ResourceRequest,
+        record: RequestRecord,
         *,
         progression: Progression,
         effect: Effect | None = None,
         forced: Outcome | None = None,
         queued: bool = False,
-    ) -> ResourceRequest:
+    ) -> RequestRecord:
         """Register a new request in whatever status it has.
 
         A ``queued`` request is PENDING until the in-flight requests on its resource have finished.
         """
-        if request.request_token in self._by_token:
-            raise ValueError(f"a request with token {request.request_token!r} already exists")
-        seq = next(self._seq)
-        entry = _Entry(request, seq, progression, effect, forced)
-        entry.queued = queued
-        self._by_token[request.request_token] = entry
-        self._by_seq[seq] = entry
-        self._in_scope.setdefault(entry.scope, []).append(seq)  # sequence numbers only grow
-        self._index(entry)
-        if request.status in _IN_FLIGHT:
-            self._claim(entry)
-        self._scheduled(entry, self.clock.time())
-        return request
+        if record.request_token in self._by_token:
+            raise ValueError(f"a request with token {record.request_token!r} already exists")
+        seq = record.seq = next(self._seq)
+        record.progression = progression
+        record.effect = effect
+        record.forced = forced
+        record.queued = queued
+        self._by_token[record.request_token] = record
+        self._by_seq[seq] = record
+        in_scope = self._in_scope.get(record.scope)
+        if in_scope is None:
+            in_scope = self._in_scope[record.scope] = []
+        in_scope.append(seq)  # sequence numbers only grow
+        self._index(record)
+        if record.status in _IN_FLIGHT:
+            self._claim(record)
+        self._scheduled(record, self.clock.time())
+        return record
 
-    def read(self, token: str) -> None:
+    def read(self, record: RequestRecord) -> None:
         """Count one status read of a request; a request due after N reads finishes here."""
-        entry = self._by_token[token]
-        if entry.request.status not in _IN_FLIGHT:
+        if record.status not in _IN_FLIGHT:
             return
-        entry.reads += 1
-        if entry.progression.kind == "reads" and entry.reads >= entry.progression.reads:
-            self.finish(token)
+        record.reads += 1
+        if record.progression.kind == "reads" and record.reads >= record.progression.reads:
+            self.finish(record)
 
-    def start_cancel(self, token: str) -> None:
+    def start_cancel(self, record: RequestRecord) -> None:
         """Move an in-flight request to CANCEL_IN_PROGRESS; the cancel progression finishes it."""
-        entry = self._by_token[token]
-        entry.progression = self.cancel_progression
-        self._change(entry, OperationStatus.CANCEL_IN_PROGRESS)
+        record.progression = self.cancel_progression
+        self._change(record, OperationStatus.CANCEL_IN_PROGRESS)
 
-    def finish(self, token: str, forced: Outcome | None = None, at: float | None = None) -> None:
+    def finish(self, record: RequestRecord, forced: Outcome | None = None, at: float | None = None) -> None:
         """Finish an in-flight request: run its effect, or take the forced outcome.
 
         ``at`` is the virtual time it finished (default: now); its event time and expiry count from it.
         """
-        entry = self._by_token[token]
-        request = entry.request
-        if request.status == OperationStatus.CANCEL_IN_PROGRESS:
+        if record.status == OperationStatus.CANCEL_IN_PROGRESS:
             if self.cancel_applies_change:
-                _run(entry)
-            self._change(entry, OperationStatus.CANCEL_COMPLETE, at=at)
+                _run(record)
+            self._change(record, OperationStatus.CANCEL_COMPLETE, at=at)
             return
-        outcome = forced or entry.forced
+        outcome = forced or record.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            outcome = _run(entry) if entry.effect is not None else (outcome or Outcome())
+            outcome = _run(record) if record.effect is not None else (outcome or Outcome())
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             message = handler_message(
-                outcome.error_code, request.type_name, request.identifier, request.operation.value
+                outcome.error_code, record.type_name, record.identifier, record.operation.value
             )
-        self._change(entry, outcome.status, outcome.error_code, message, outcome, at)
+        self._change(record, outcome.status, outcome.error_code, message, outcome, at)
 
     def set_status(
         self,
-        token: str,
+        record: RequestRecord,
         status: OperationStatus,
         error_code: HandlerErrorCode | None = None,
         status_message: str | None = None,
     ) -> None:
         """Put a request in a status directly, without running its effect."""
-        self._change(self._by_token[token], status, error_code, status_message)
+        self._change(record, status, error_code, status_message)
 
-    def set_progression(self, token: str, progression: Progression) -> None:
+    def set_progression(self, record: RequestRecord, progression: Progression) -> None:
         """Give an in-flight request a new progression, counted from now."""
-        entry = self._by_token[token]
-        entry.progression = progression
-        self._change(entry, entry.request.status, entry.request.error_code, entry.request.status_message)
+        record.progression = progression
+        self._change(record, record.status, record.error_code, record.status_message)
 
     def tick(self) -> None:
         """Finish the requests that are due by the virtual clock and drop the expired ones."""
         now = self.clock.time()
         while self._due and self._due[0][0] <= now:
             due, seq, generation = heapq.heappop(self._due)
-            entry = self._by_seq.get(seq)
-            if entry is not None and entry.generation == generation:
-                self.finish(entry.request.request_token, at=due)
+            record = self._by_seq.get(seq)
+            if record is not None and record.generation == generation:
+                self.finish(record, at=due)
         while self._expiry and self._expiry[0][0] <= now:
             _, seq, generation = heapq.heappop(self._expiry)
-            entry = self._by_seq.get(seq)
-            if entry is not None and entry.generation == generation:
-                self._remove(entry)
+            record = self._by_seq.get(seq)
+            if record is not None and record.generation == generation:
+                self._remove(record)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
     def _change(
         self,
-        entry: _Entry,
+        record: RequestRecord,
         status: OperationStatus,
         error_code: HandlerErrorCode | None = None,
         status_message: str | None = None,
@@ -279,92 +400,95 @@ class RequestRegistry:
         at: float | None = None,
     ) -> None:
         at = self.clock.time() if at is None else at
-        self._unindex(entry)
-        request = entry.request
-        was_in_flight = request.status in _IN_FLIGHT
+        self._unindex(record)
+        was_in_flight = record.status in _IN_FLIGHT
         if was_in_flight and status not in _IN_FLIGHT:
-            self._release(entry)
-        if outcome is not None and outcome.identifier is not None:
-            request.identifier = outcome.identifier
-        if outcome is not None and outcome.resource_model is not None:
-            request.resource_model = outcome.resource_model
-        request.status = status
-        entry.queued = entry.queued and status == OperationStatus.PENDING
-        request.error_code = error_code
-        request.status_message = status_message
-        request.event_time = utc_from_epoch(at)
-        request.retry_after = None
-        entry.generation += 1
-        entry.reads = 0
-        self._index(entry)
+            self._release(record)
+        if outcome is not None:
+            if outcome.identifier is not None:
+                record.identifier = outcome.identifier
+            if outcome.resource_model is not None:
+                record.resource_model = outcome.resource_model
+        record.status = status
+        record.queued = record.queued and status == OperationStatus.PENDING
+        record.error_code = error_code
+        record.status_message = status_message
+        record.event_time = at
+        record.retry_after = None
+        record.generation += 1
+        record.reads = 0
+        record.changed()
+        self._index(record)
         if status in _IN_FLIGHT and not was_in_flight:
-            self._claim(entry)
-        self._scheduled(entry, at)
-        entry.event = None
+            self._claim(record)
+        self._scheduled(record, at)
         if was_in_flight and status not in _IN_FLIGHT:
-            self._start_next(entry, at)
+            self._start_next(record, at)
 
-    def _scheduled(self, entry: _Entry, at: float) -> None:
+    def _scheduled(self, record: RequestRecord, at: float) -> None:
         """Set up what happens next to a request that got its status at ``at``: finish or expiry."""
-        request = entry.request
-        if entry.queued:
+        if record.queued:
             return  # it starts, and is scheduled, when the request before it finishes
-        if request.status in _IN_FLIGHT:
-            request.retry_after = request.retry_after or utc_from_epoch(at + RETRY_AFTER_SECONDS)
-            due = entry.progression.due_time(at)
+        if record.status in _IN_FLIGHT:
+            record.retry_after = at + RETRY_AFTER_SECONDS
+            due = record.progression.due_time(at)
             if due is not None:
-                heapq.heappush(self._due, (due, entry.seq, entry.generation))
+                heapq.heappush(self._due, (due, record.seq, record.generation))
         else:
-            heapq.heappush(self._expiry, (at + EXPIRY_SECONDS, entry.seq, entry.generation))
+            heapq.heappush(self._expiry, (at + EXPIRY_SECONDS, record.seq, record.generation))
 
-    def _index(self, entry: _Entry) -> None:
-        request = entry.request
-        bucket = self._buckets.setdefault((entry.scope, request.operation, request.status), [])
-        if not bucket or bucket[-1] < entry.seq:
-            bucket.append(entry.seq)
+    def _index(self, record: RequestRecord) -> None:
+        key = (record.scope, record.operation, record.status)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            self._buckets[key] = [record.seq]
+        elif not bucket or bucket[-1] < record.seq:
+            bucket.append(record.seq)
         else:
-            insort(bucket, entry.seq)
+            insort(bucket, record.seq)
 
-    def _unindex(self, entry: _Entry) -> None:
-        request = entry.request
-        bucket = self._buckets[(entry.scope, request.operation, request.status)]
-        del bucket[bisect_right(bucket, entry.seq) - 1]
+    def _unindex(self, record: RequestRecord) -> None:
+        bucket = self._buckets[(record.scope, record.operation, record.status)]
+        if bucket[-1] == record.seq:
+            bucket.pop()
+        else:
+            del bucket[bisect_right(bucket, record.seq) - 1]
 
-    def _write_key(self, entry: _Entry) -> tuple[Scope, str, str] | None:
-        identifier = entry.request.identifier
-        return None if identifier is None else (entry.scope, entry.request.type_name, identifier)
+    def _write_key(self, record: RequestRecord) -> tuple[Scope, str, str] | None:
+        identifier = record.identifier
+        return None if identifier is None else (record.scope, record.type_name, identifier)
 
-    def _claim(self, entry: _Entry) -> None:
+    def _claim(self, record: RequestRecord) -> None:
         """Note an in-flight request on its resource."""
-        key = self._write_key(entry)
+        key = self._write_key(record)
         if key is not None:
-            self._writes.setdefault(key, []).append(entry.request.request_token)
+            self._writes.setdefault(key, []).append(record.request_token)
 
-    def _release(self, entry: _Entry) -> None:
+    def _release(self, record: RequestRecord) -> None:
         """Forget a request that is no longer in flight on its resource."""
-        key = self._write_key(entry)
+        key = self._write_key(record)
         if key is None:
             return
         tokens = self._writes.get(key, [])
-        if entry.request.request_token in tokens:
-            tokens.remove(entry.request.request_token)
+        if record.request_token in tokens:
+            tokens.remove(record.request_token)
             if not tokens:
                 del self._writes[key]
 
-    def _start_next(self, finished: _Entry, at: float) -> None:
+    def _start_next(self, finished: RequestRecord, at: float) -> None:
         """Start the request queued behind one that just finished, if there is one."""
         key = self._write_key(finished)
         tokens = self._writes.get(key) if key is not None else None
         if not tokens:
             return
-        entry = self._by_token[tokens[0]]
-        if entry.queued and entry.request.status == OperationStatus.PENDING:
-            entry.queued = False
-            self._change(entry, OperationStatus.IN_PROGRESS, at=at)
+        record = self._by_token[tokens[0]]
+        if record.queued and record.status == OperationStatus.PENDING:
+            record.queued = False
+            self._change(record, OperationStatus.IN_PROGRESS, at=at)
 
-    def _remove(self, entry: _Entry) -> None:
-        self._unindex(entry)
-        in_scope = self._in_scope[entry.scope]
-        del in_scope[bisect_right(in_scope, entry.seq) - 1]
-        del self._by_token[entry.request.request_token]
-        del self._by_seq[entry.seq]
+    def _remove(self, record: RequestRecord) -> None:
+        self._unindex(record)
+        in_scope = self._in_scope[record.scope]
+        del in_scope[bisect_right(in_scope, record.seq) - 1]
+        del self._by_token[record.request_token]
+        del self._by_seq[record.seq]

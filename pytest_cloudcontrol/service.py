@@ -27,15 +27,13 @@ from .models import (
     HookProgressEvent,
     Operation,
     OperationStatus,
-    Resource,
-    ResourceRequest,
     Scope,
     stamp_hooks,
 )
-from .registry import RequestRegistry, new_token
+from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service_model import operation_names
-from .store import ResourceStore
+from .store import ResourceStore, StoredResource
 from .validation import json_depth
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
@@ -43,6 +41,7 @@ DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size
 LIST_RESOURCES_PAGE = 100  # AWS ignores ListResources' MaxResults; the handler picks the page size.
 
 Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
+Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input but its ClientToken
 
 
 @dataclass
@@ -116,7 +115,8 @@ class CloudControlService:
         self.calls: list[Call] = []
         self.injected: dict[str, deque[AWSError]] = {}
         self.lock = threading.RLock()
-        self._client_tokens: dict[tuple[Scope, str], tuple[str, str, float]] = {}
+        # (scope, ClientToken) → (the first request's operation and input, its token, when it came)
+        self._client_tokens: dict[tuple[Scope, str], tuple[Fingerprint, str, float]] = {}
         # One method per operation of the model, named as botocore names client methods.
         self._handlers: dict[str, Handler] = {
             name: getattr(self, xform_name(name)) for name in operation_names()
@@ -142,7 +142,7 @@ class CloudControlService:
 
     # -- requests ------------------------------------------------------------------------------
 
-    def _request(self, token: str, scope: Scope) -> ResourceRequest:
+    def _request(self, token: str, scope: Scope) -> RequestRecord:
         request = self.registry.find(token, scope)
         if request is None:
             raise AWSError("RequestTokenNotFoundException", f"Request with token {token} was not found")
@@ -153,24 +153,22 @@ class CloudControlService:
         token = params["RequestToken"]
         request = self._request(token, scope)
         if request.status in (OperationStatus.PENDING, OperationStatus.IN_PROGRESS):
-            self.registry.start_cancel(token)
+            self.registry.start_cancel(request)
         elif request.status in (OperationStatus.SUCCESS, OperationStatus.FAILED):
             raise AWSError(
                 "ValidationException",
                 f"Request {token} is already in status {request.status.value}",
             )
-        return {"ProgressEvent": self.registry.event(token)}
+        return {"ProgressEvent": request.event()}
 
     def get_resource_request_status(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """GetResourceRequestStatus: the current event, with hook events when a hook ran."""
         token = params["RequestToken"]
         request = self._request(token, scope)
-        self.registry.read(token)
-        answer: dict[str, Any] = {"ProgressEvent": self.registry.event(token, with_hooks=True)}
+        self.registry.read(request)
+        answer: dict[str, Any] = {"ProgressEvent": request.event(with_hooks=True)}
         if request.hooks:
-            answer["HooksProgressEvent"] = [
-                hook.model_dump(by_alias=True, exclude_none=True) for hook in request.hooks
-            ]
+            answer["HooksProgressEvent"] = request.hook_events()
         return answer
 
     def list_resource_requests(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
@@ -211,7 +209,7 @@ class CloudControlService:
             )
         return resource_type
 
-    def _resource(self, scope: Scope, type_name: str, identifier: str) -> Resource:
+    def _resource(self, scope: Scope, type_name: str, identifier: str) -> StoredResource:
         """The resource, or the ResourceNotFoundException its read handler would answer."""
         resource = self.store.get(scope, type_name, identifier)
         if resource is None:
@@ -223,7 +221,7 @@ class CloudControlService:
             )
         return resource
 
-    def _replayed(self, fingerprint: str, client_token: str, scope: Scope) -> str | None:
+    def _replayed(self, fingerprint: Fingerprint, client_token: str, scope: Scope) -> RequestRecord | None:
         """The first request of a retried ClientToken, or None for a new one; a reuse that differs fails."""
         known = self._client_tokens.get((scope, client_token))
         if known is None or known[2] + CLIENT_TOKEN_SECONDS <= self.clock.time():
@@ -235,7 +233,7 @@ class CloudControlService:
                 f"ClientToken {client_token} is already associated with an existing operation "
                 f"with RequestToken {first_token}",
             )
-        return first_token if self.registry.find(first_token, scope) is not None else None
+        return self.registry.find(first_token, scope)
 
     def _start(
         self,
@@ -254,12 +252,10 @@ class CloudControlService:
         type_name = params["TypeName"]
         client_token = params.get("ClientToken")
         if client_token is not None:
-            fingerprint = operation.value + json.dumps(
-                {k: v for k, v in params.items() if k != "ClientToken"}, sort_keys=True
-            )
+            fingerprint = (operation, {k: v for k, v in params.items() if k != "ClientToken"})
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
-                return {"ProgressEvent": self.registry.event(replayed)}
+                return {"ProgressEvent": replayed.event()}
         in_flight = (
             None if identifier is None else self.registry.in_flight_write(scope, type_name, identifier)
         )
@@ -271,19 +267,17 @@ class CloudControlService:
         if precondition is not None:
             precondition()
         script = self._script_for(type_name, operation)
-        now = self.clock.now()
-        hooks = stamp_hooks(script.hooks, now) if script else ()
-        request = ResourceRequest(
-            request_token=new_token(),
-            type_name=type_name,
-            operation=operation,
-            status=OperationStatus.IN_PROGRESS if in_flight is None else OperationStatus.PENDING,
-            event_time=now,
+        hooks = stamp_hooks(script.hooks, self.clock.now()) if script and script.hooks else ()
+        request = RequestRecord(
+            new_token(),
+            type_name,
+            operation,
+            OperationStatus.IN_PROGRESS if in_flight is None else OperationStatus.PENDING,
+            self.clock.time(),
+            scope,
             identifier=identifier,
             hooks=hooks,
             hooks_request_token=new_token() if hooks else None,
-            region=scope[1],
-            account_id=scope[0],
             client_token=client_token,
         )
         self.registry.add(
@@ -299,9 +293,11 @@ class CloudControlService:
                 request.request_token,
                 self.clock.time(),
             )
-        return {"ProgressEvent": self.registry.event(request.request_token)}
+        return {"ProgressEvent": request.event()}
 
     def _script_for(self, type_name: str, operation: Operation) -> Script | None:
+        if not self.scripts:
+            return None
         for script in self.scripts:
             if script.matches(type_name, operation):
                 script.used += 1
@@ -330,15 +326,7 @@ class CloudControlService:
             if self.store.get(scope, type_name, identifier) is not None:
                 return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
             model = resource_type.without_write_only(properties)  # before the store changes
-            self.store.put(
-                Resource(
-                    type_name=type_name,
-                    identifier=identifier,
-                    properties=properties,
-                    region=region,
-                    account_id=account_id,
-                )
-            )
+            self.store.put(StoredResource(type_name, identifier, properties, scope))
             return Outcome(identifier=identifier, resource_model=model)
 
         return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
@@ -362,7 +350,7 @@ class CloudControlService:
                 f"Invalid patch update: readOnlyProperties [{', '.join(touched)}] cannot be updated",
             )
 
-        accepted: list[tuple[Resource, dict[str, Any]]] = []  # the resource then, and it patched
+        accepted: list[tuple[StoredResource, dict[str, Any]]] = []  # the resource then, and it patched
 
         def update() -> Outcome:
             resource = self.store.get(scope, type_name, identifier)
@@ -375,7 +363,7 @@ class CloudControlService:
                     properties = _apply(patch, resource.properties)
                 except AWSError as error:
                     return Outcome.failed(HandlerErrorCode.InvalidRequest, error.message)
-            self.store.put(resource.model_copy(update={"properties": properties}))
+            self.store.put(StoredResource(type_name, identifier, properties, scope))
             return Outcome(resource_model=resource_type.without_write_only(properties))
 
         def applies() -> None:
@@ -401,10 +389,7 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         resource_type = self._type(type_name, "read")
         resource = self._resource(scope, type_name, identifier)
-        return {
-            "TypeName": type_name,
-            "ResourceDescription": _description(resource_type, resource),
-        }
+        return {"TypeName": type_name, "ResourceDescription": resource.description(resource_type)}
 
     def list_resources(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """ListResources: a page of the type's resources, children of ``ResourceModel`` when given."""
@@ -424,16 +409,11 @@ class CloudControlService:
         resources, position = self.store.page(scope, type_name, model, after, LIST_RESOURCES_PAGE)
         answer: dict[str, Any] = {
             "TypeName": type_name,
-            "ResourceDescriptions": [_description(resource_type, r) for r in resources],
+            "ResourceDescriptions": [resource.description(resource_type) for resource in resources],
         }
         if position is not None:
             answer["NextToken"] = _encode_position(position)
         return answer
-
-
-def _description(resource_type: ResourceType, resource: Resource) -> dict[str, Any]:
-    properties = resource_type.without_write_only(resource.properties)
-    return {"Identifier": resource.identifier, "Properties": json.dumps(properties, separators=(",", ":"))}
 
 
 MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps the fake makes later
@@ -481,11 +461,21 @@ def _patch(document: str) -> jsonpatch.JsonPatch:
 
 def _apply(patch: jsonpatch.JsonPatch, properties: dict[str, Any]) -> dict[str, Any]:
     """The properties with the patch applied (a new dict), or the ValidationException AWS answers."""
-    try:
+    if all(_top_level(op.get("path")) and _top_level(op.get("from", "/")) for op in patch.patch):
+        # Operations on top-level properties only replace keys of the new dict: a shallow copy will do.
+        document: Any = dict(properties)
+    else:
         # A JSON round trip copies JSON data faster than copy.deepcopy, which jsonpatch would use.
-        patched = patch.apply(json.loads(json.dumps(properties)), in_place=True)
+        document = json.loads(json.dumps(properties))
+    try:
+        patched = patch.apply(document, in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
         raise AWSError("ValidationException", f"Invalid patch update: {error}") from None
     if not isinstance(patched, dict):
         raise AWSError("ValidationException", "Invalid patch update: the properties must stay an object")
     return patched
+
+
+def _top_level(pointer: object) -> bool:
+    """Whether a JSON Pointer names a property of the top-level object (``/Name``)."""
+    return isinstance(pointer, str) and pointer.count("/") == 1 and pointer.startswith("/")

@@ -6,12 +6,52 @@ bisects to its start and reads one page.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .models import Resource, Scope
+from .models import Resource, Scope, compact_json
+from .resource_types import ResourceType
+
+
+class StoredResource:
+    """A resource as the store keeps it; its properties are never changed in place (a write replaces it).
+
+    Reads answer the same description until the resource changes, so it is encoded once (``description``).
+    """
+
+    __slots__ = ("_described", "identifier", "properties", "scope", "type_name")
+
+    def __init__(self, type_name: str, identifier: str, properties: dict[str, Any], scope: Scope) -> None:
+        self.type_name = type_name
+        self.identifier = identifier
+        self.properties = properties
+        self.scope = scope
+        self._described: tuple[ResourceType, dict[str, str]] | None = None
+
+    def description(self, resource_type: ResourceType) -> dict[str, str]:
+        """The ``ResourceDescription`` reads answer (a fresh dict): write-only properties left out.
+
+        Encoded once per resource type (a test may register a new definition of the type).
+        """
+        cached = self._described
+        if cached is None or cached[0] is not resource_type:
+            readable = resource_type.without_write_only(self.properties)
+            encoded = {"Identifier": self.identifier, "Properties": compact_json(readable)}
+            cached = self._described = (resource_type, encoded)
+        return dict(cached[1])
+
+    def view(self) -> Resource:
+        """A snapshot for a test, with every property (write-only ones too): changing it changes nothing."""
+        return Resource(
+            type_name=self.type_name,
+            identifier=self.identifier,
+            properties=copy.deepcopy(self.properties),
+            account_id=self.scope[0],
+            region=self.scope[1],
+        )
 
 
 class ResourceStore:
@@ -19,24 +59,24 @@ class ResourceStore:
 
     def __init__(self) -> None:
         self._seqs: dict[tuple[Scope, str], list[int]] = {}
-        self._by_seq: dict[int, Resource] = {}
+        self._by_seq: dict[int, StoredResource] = {}
         self._by_key: dict[tuple[Scope, str, str], int] = {}
         self._seq = itertools.count(1)
 
     def __len__(self) -> int:
         return len(self._by_seq)
 
-    def __iter__(self) -> Iterator[Resource]:
+    def __iter__(self) -> Iterator[StoredResource]:
         return iter(self._by_seq.values())
 
-    def get(self, scope: Scope, type_name: str, identifier: str) -> Resource | None:
+    def get(self, scope: Scope, type_name: str, identifier: str) -> StoredResource | None:
         """The resource, or None if it does not exist."""
         seq = self._by_key.get((scope, type_name, identifier))
         return None if seq is None else self._by_seq[seq]
 
-    def put(self, resource: Resource) -> None:
+    def put(self, resource: StoredResource) -> None:
         """Create the resource, or replace the one with the same identifier in place."""
-        scope = (resource.account_id, resource.region)
+        scope = resource.scope
         key = (scope, resource.type_name, resource.identifier)
         seq = self._by_key.get(key)
         if seq is None:
@@ -62,7 +102,7 @@ class ResourceStore:
         parent: Mapping[str, Any],
         after: int,
         limit: int,
-    ) -> tuple[list[Resource], int | None]:
+    ) -> tuple[list[StoredResource], int | None]:
         """Up to ``limit`` resources after position ``after`` whose properties match ``parent``."""
         seqs = self._seqs.get((scope, type_name), [])
         start = bisect_right(seqs, after)
