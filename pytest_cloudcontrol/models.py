@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_pascal
+from pydantic_core import PydanticSerializationError, to_json
 
 Scope = tuple[str, str]
 """Where requests and resources live: (account id, Region)."""
@@ -96,9 +97,21 @@ WireTime = Annotated[datetime, PlainSerializer(_epoch, return_type=float)]
 """A timestamp: a ``datetime`` in Python, epoch seconds on the wire."""
 
 
-compact_json = json.JSONEncoder(separators=(",", ":")).encode
-"""Encode JSON as AWS sends it: no spaces (one encoder made once: ``json.dumps`` with options makes one
-per call)."""
+def json_bytes(value: Any) -> bytes:
+    """Encode JSON as AWS sends it: compact UTF-8.
+
+    pydantic-core's encoder is several times faster than the standard library's; a lone surrogate
+    (which a request may carry as ``\\ud800``), which UTF-8 cannot hold, is escaped as ``json`` does.
+    """
+    try:
+        return to_json(value)
+    except PydanticSerializationError:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
+def compact_json(value: Any) -> str:
+    """``json_bytes`` as text: a JSON document inside a string member (``Properties``, ``ResourceModel``)."""
+    return json_bytes(value).decode()
 
 
 def utc_from_epoch(seconds: float) -> datetime:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import AWSError
 from .http import HttpRequest, HttpResponse
-from .models import Call, Scope, compact_json
+from .models import Call, Scope, json_bytes
 from .registry import new_token
 from .service import CloudControlService
 from .service_model import operation_names, target_prefix
@@ -120,7 +120,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             response=answer,
         )
     )
-    body = compact_json(answer).encode()
+    body = json_bytes(answer)
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,

@@ -130,15 +130,16 @@ class CloudControlService:
 
     def raise_injected(self, operation: str) -> None:
         """Raise the next error a test injected for this operation, if any is left."""
+        if not self.injected.get(operation):
+            return  # nothing injected (a read without the lock: only the common case skips it)
         with self.lock:
             queue = self.injected.get(operation)
             if queue:
                 raise queue.popleft()
 
     def record(self, call: Call) -> None:
-        """Log a served call."""
-        with self.lock:
-            self.calls.append(call)
+        """Log a served call (``list.append`` is atomic: no lock needed)."""
+        self.calls.append(call)
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -427,7 +428,8 @@ def _properties(document: str, member: str) -> dict[str, Any]:
         value = None
     if not isinstance(value, dict):
         raise AWSError("ValidationException", f"Model validation failed (#: {member} must be a JSON object)")
-    if json_depth(value) > MAX_DOCUMENT_DEPTH:
+    # Each level of nesting takes at least two characters: short documents cannot nest too deep.
+    if len(document) > 2 * MAX_DOCUMENT_DEPTH and json_depth(value) > MAX_DOCUMENT_DEPTH:
         raise AWSError(
             "ValidationException",
             f"Model validation failed (#: {member} nests deeper than {MAX_DOCUMENT_DEPTH} levels)",

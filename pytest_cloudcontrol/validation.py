@@ -79,11 +79,19 @@ def _compile(shape: Shape) -> Check:
     broken = _constraints(shape)
     sensitive = bool(shape.serialization.get("sensitive") or shape.metadata.get("sensitive"))
 
+    if broken is None:
+        return _no_constraints
+
     def check_scalar(value: Any, path: str, out: list[str]) -> None:
-        if broken is not None:
-            out.extend(_violation(value, path, text, sensitive=sensitive) for text in broken(value))
+        texts = broken(value)
+        if texts:
+            out.extend(_violation(value, path, text, sensitive=sensitive) for text in texts)
 
     return check_scalar
+
+
+def _no_constraints(value: Any, path: str, out: list[str]) -> None:
+    """The check of a value the model does not constrain."""
 
 
 def _compile_structure(shape: StructureShape) -> Check:
