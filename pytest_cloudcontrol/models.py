@@ -9,7 +9,6 @@ a slots dataclass for the same reason. The enums mirror botocore's model;
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -17,7 +16,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_pascal
-from pydantic_core import PydanticSerializationError, to_json
 
 Scope = tuple[str, str]
 """Where requests and resources live: (account id, Region)."""
@@ -97,23 +95,6 @@ WireTime = Annotated[datetime, PlainSerializer(_epoch, return_type=float)]
 """A timestamp: a ``datetime`` in Python, epoch seconds on the wire."""
 
 
-def json_bytes(value: Any) -> bytes:
-    """Encode JSON as AWS sends it: compact UTF-8.
-
-    pydantic-core's encoder is several times faster than the standard library's; a lone surrogate
-    (which a request may carry as ``\\ud800``), which UTF-8 cannot hold, is escaped as ``json`` does.
-    """
-    try:
-        return to_json(value)
-    except PydanticSerializationError:
-        return json.dumps(value, separators=(",", ":")).encode()
-
-
-def compact_json(value: Any) -> str:
-    """``json_bytes`` as text: a JSON document inside a string member (``Properties``, ``ResourceModel``)."""
-    return json_bytes(value).decode()
-
-
 def utc_from_epoch(seconds: float) -> datetime:
     """Return the aware UTC ``datetime`` of an epoch time in seconds."""
     return datetime.fromtimestamp(seconds, timezone.utc)
@@ -176,9 +157,12 @@ class Resource(_WireModel):
     account_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
-    """One API call the fake served: what was asked and how it was answered."""
+    """One API call the fake served: what was asked and how it was answered (a record to read).
+
+    Not frozen: a frozen dataclass costs a microsecond more to make, and one is made for every call.
+    """
 
     operation: str
     params: dict[str, Any]

@@ -6,7 +6,6 @@ run in AWS's order: JSON body, ``X-Amz-Target``, authentication, types, constrai
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,9 +13,10 @@ from email.utils import formatdate
 from functools import lru_cache
 from typing import Any
 
+from .codec import json_bytes, parse_json
 from .errors import AWSError
 from .http import HttpRequest, HttpResponse
-from .models import Call, Scope, json_bytes
+from .models import Call, Scope
 from .registry import new_token
 from .service import CloudControlService
 from .service_model import operation_names, target_prefix
@@ -67,7 +67,7 @@ MAX_BODY_DEPTH = 1000  # Jackson's default nesting limit: AWS's JSON front door 
 
 def _decode_body(body: bytes) -> dict[str, Any]:
     try:
-        params = json.loads(body.decode())
+        params = parse_json(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         params = None
     if not isinstance(params, dict):

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .clock import VirtualClock
+from .codec import compact_json
 from .lifecycle import Effect, Outcome, Progression, handler_message
 from .models import (
     HandlerErrorCode,
@@ -27,13 +28,13 @@ from .models import (
     OperationStatus,
     ResourceRequest,
     Scope,
-    compact_json,
     utc_from_epoch,
 )
 
 EXPIRY_SECONDS = 7 * 24 * 3600  # AWS keeps a finished request for seven days.
 RETRY_AFTER_SECONDS = 5.0  # In-flight events ask to be polled again after the waiter's own delay.
 
+_MANUAL = Progression.manual()
 _IN_FLIGHT = (
     OperationStatus.PENDING,
     OperationStatus.IN_PROGRESS,
@@ -125,7 +126,7 @@ class RequestRecord:
         self.client_token = client_token
         # The registry's bookkeeping, set by ``RequestRegistry.add``.
         self.seq = 0
-        self.progression = Progression.manual()
+        self.progression = _MANUAL
         self.effect: Effect | None = None
         self.forced: Outcome | None = None
         self.reads = 0
@@ -201,15 +202,16 @@ class RequestRecord:
         event["RequestToken"] = self.request_token
         if self.hooks_request_token is not None:
             event["HooksRequestToken"] = self.hooks_request_token
-        event["Operation"] = self.operation.value
-        event["OperationStatus"] = self.status.value
+        # ``_value_``, not ``value``: the same string, without the enum property's lookup.
+        event["Operation"] = self.operation._value_
+        event["OperationStatus"] = self.status._value_
         event["EventTime"] = round(self.event_time, 3)
         if self.resource_model is not None:
             event["ResourceModel"] = compact_json(self.resource_model)
         if self.status_message is not None:
             event["StatusMessage"] = self.status_message
         if self.error_code is not None:
-            event["ErrorCode"] = self.error_code.value
+            event["ErrorCode"] = self.error_code._value_
         if self.retry_after is not None:
             event["RetryAfter"] = round(self.retry_after, 3)
         return event

@@ -48,6 +48,11 @@ class ResourceType:
     # Derived once here: reads and creates use them on every call.
     _write_only_heads: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
     _generated_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+    _identifier_segments: tuple[tuple[str, ...], ...] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
+    _arn_prefix: str = field(init=False, repr=False, compare=False, hash=False)  # ":<service>:"
+    _arn_resource: str = field(init=False, repr=False, compare=False, hash=False)  # ":<resource>/"
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
@@ -84,6 +89,10 @@ class ResourceType:
         object.__setattr__(
             self, "_generated_names", tuple(_top_level_names((*self.primary_identifier, *self.read_only)))
         )
+        object.__setattr__(self, "_identifier_segments", tuple(map(_segments, self.primary_identifier)))
+        _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
+        object.__setattr__(self, "_arn_prefix", f":{service.lower()}:")
+        object.__setattr__(self, "_arn_resource", f":{resource.lower()}/")
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
@@ -148,11 +157,11 @@ class ResourceType:
     def identifier_of(self, properties: Mapping[str, Any]) -> str | None:
         """Return the primary identifier's values joined with ``|``, or None if one is missing."""
         parts = []
-        for pointer in self.primary_identifier:
-            value = _lookup(properties, _segments(pointer))
+        for segments in self._identifier_segments:
+            value = properties.get(segments[0]) if len(segments) == 1 else _lookup(properties, segments)
             if value is None:
                 return None
-            parts.append(_identifier_text(value))
+            parts.append(value if isinstance(value, str) else _identifier_text(value))
         return "|".join(parts)
 
     def generate_read_only(
@@ -172,7 +181,7 @@ class ResourceType:
         for name in missing:
             if name not in arn_names:
                 result[name] = _placeholder(name, self.property_types.get(name, "string"))
-        for segments in map(_segments, self.primary_identifier):
+        for segments in self._identifier_segments:
             if len(segments) > 1 and _lookup(result, segments) is None:
                 _put(result, segments, _placeholder(segments[-1], "string"))
         if arn_names:
@@ -207,10 +216,9 @@ class ResourceType:
 
     def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
         """Make an ARN of this type, ending with the primary identifier's non-ARN parts."""
-        _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
         parts = [
             _lookup(properties, segments)
-            for segments in map(_segments, self.primary_identifier)
+            for segments in self._identifier_segments
             if not _is_arn(segments[-1], self.property_types)
         ]
         if parts and all(part is not None for part in parts):
@@ -219,8 +227,7 @@ class ResourceType:
             # The identifier is the ARN itself (or unknown): any unique suffix will do.
             identifier = _random_hex(16)
         return (
-            f"arn:{_partition(region)}:{service.lower()}:{region}:{account_id}:"
-            f"{resource.lower()}/{identifier}"
+            f"arn:{_partition(region)}{self._arn_prefix}{region}:{account_id}{self._arn_resource}{identifier}"
         )
 
 
@@ -291,10 +298,18 @@ def _segments(pointer: str) -> tuple[str, ...]:
     return tuple(_patch_segments(pointer.removeprefix("/properties")))
 
 
-def _touched(pointers: Iterable[str], paths: Iterable[str]) -> list[str]:
+def _touched(pointers: tuple[str, ...], paths: Iterable[str]) -> list[str]:
     """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), sorted."""
+    return list(_touched_by(pointers, tuple(paths)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _touched_by(pointers: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    # Cached: a test sends the same few patches to the same few types again and again.
     patched = [_patch_segments(path) for path in paths]
-    return sorted({pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched)})
+    return tuple(
+        sorted({pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched)})
+    )
 
 
 def _patch_segments(path: str) -> list[str]:

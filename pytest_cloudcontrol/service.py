@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import jsonpatch
 from botocore import xform_name
 
 from .clock import VirtualClock
+from .codec import json_bytes, parse_json
 from .errors import AWSError
 from .lifecycle import Outcome, Progression, handler_message
 from .models import (
@@ -423,7 +423,7 @@ MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps
 def _properties(document: str, member: str) -> dict[str, Any]:
     """Parse a ``Properties`` member: a JSON object inside a string."""
     try:
-        value = json.loads(document)
+        value = parse_json(document)
     except (ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):
@@ -439,7 +439,9 @@ def _properties(document: str, member: str) -> dict[str, Any]:
 
 def _patch(document: str) -> jsonpatch.JsonPatch:
     try:
-        patch = jsonpatch.JsonPatch.from_string(document)
+        # Our parser, not jsonpatch's default one: that turns duplicate keys into lists in pure Python
+        # (slowly); a duplicate key's last value wins, as in Jackson, which AWS parses with.
+        patch = jsonpatch.JsonPatch.from_string(document, loads=parse_json)
         paths = [op["path"] for op in patch.patch]
     except (
         ValueError,
@@ -454,7 +456,8 @@ def _patch(document: str) -> jsonpatch.JsonPatch:
         ) from None
     if not all(isinstance(path, str) for path in paths):
         raise AWSError("ValidationException", "Invalid patch document: every path must be a string")
-    if json_depth(patch.patch) > MAX_DOCUMENT_DEPTH + 2:  # the list and the operation objects
+    depth_limit = MAX_DOCUMENT_DEPTH + 2  # the list and the operation objects
+    if len(document) > 2 * depth_limit and json_depth(patch.patch) > depth_limit:
         raise AWSError(
             "ValidationException", f"Invalid patch document: nests deeper than {MAX_DOCUMENT_DEPTH} levels"
         )
@@ -468,7 +471,7 @@ def _apply(patch: jsonpatch.JsonPatch, properties: dict[str, Any]) -> dict[str, 
         document: Any = dict(properties)
     else:
         # A JSON round trip copies JSON data faster than copy.deepcopy, which jsonpatch would use.
-        document = json.loads(json.dumps(properties))
+        document = parse_json(json_bytes(properties))
     try:
         patched = patch.apply(document, in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:

@@ -12,7 +12,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .models import Resource, Scope, compact_json
+from .codec import compact_json
+from .models import Resource, Scope
 from .resource_types import ResourceType
 
 
