@@ -9,7 +9,8 @@ Usage (from the repository root, in the dev venv; plain Python, pytest is not ne
 Sections: ``calls`` (per-call cost of the eight operations vs the botocore floor and Stubber),
 ``fixture`` (per-test cost of the fixtures, vs moto's ``mock_aws``), ``import`` (plugin import cost
 added to pytest start-up), ``scale`` (1k/10k/100k registries: seeding, memory, list pages) and
-``profile`` (where the fake's time goes, beyond the floor). Each prints its tables; the results,
+``profile`` (where the fake's time goes, beyond the floor) and ``instructions`` (section ``calls`` counted
+in CPU instructions under valgrind, which repeat where times do not). Each prints its tables; the results,
 with a PASS/FAIL line per target, go to ``benchmarks/results.md`` (or ``--output``).
 """
 
@@ -26,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import botocore
 
-from benchmarks import bench_calls, bench_fixture, bench_import, bench_profile, bench_scale
+from benchmarks import (
+    bench_calls,
+    bench_fixture,
+    bench_import,
+    bench_instructions,
+    bench_profile,
+    bench_scale,
+)
 from benchmarks.harness import Section, Settings, Table
 
 SECTIONS: dict[str, Callable[[Settings], Section]] = {
@@ -35,6 +43,7 @@ SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "import": bench_import.run,
     "scale": bench_scale.run,
     "profile": bench_profile.run,
+    "instructions": bench_instructions.run,
 }
 
 

@@ -107,6 +107,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             "please report it with the request that caused it",
         )
         status, answer = failure.status_code, failure.body()
+    body = json_bytes(answer)  # before the answer is in the log, where a test could change it
     request_id = new_token()
     service.record(
         Call(
@@ -120,7 +121,6 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             response=answer,
         )
     )
-    body = json_bytes(answer)
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .clock import VirtualClock
-from .codec import compact_json
+from .codec import Encoded, compact_json
 from .lifecycle import Effect, Outcome, Progression, handler_message
 from .models import (
     HandlerErrorCode,
@@ -65,7 +65,7 @@ class RequestRecord:
     """
 
     __slots__ = (
-        "_event",
+        "_events",
         "_hooks_wire",
         "account_id",
         "client_token",
@@ -132,7 +132,7 @@ class RequestRecord:
         self.reads = 0
         self.queued = False  # PENDING behind another write on the same resource, started after it
         self.generation = 0  # bumped on every change, so stale heap items are recognised
-        self._event: dict[str, Any] | None = None  # the wire event of the current state
+        self._events: tuple[Encoded, Encoded] | None = None  # the state's wire event: without, with hooks
         self._hooks_wire: list[dict[str, Any]] | None = None
 
     @classmethod
@@ -174,18 +174,22 @@ class RequestRecord:
             client_token=self.client_token,
         )
 
-    def event(self, *, with_hooks: bool = False) -> dict[str, Any]:
-        """The request's ``ProgressEvent`` in wire form (a fresh dict; built once per state).
+    def event(self, *, with_hooks: bool = False) -> Encoded:
+        """The request's ``ProgressEvent`` in wire form (a fresh dict; built and encoded once per state).
 
         ``HooksRequestToken`` is only in GetResourceRequestStatus answers (``with_hooks=True``).
         """
-        event = self._event
-        if event is None:
-            event = self._event = self._wire_event()
-        event = dict(event)
-        if not with_hooks and self.hooks_request_token is not None:
-            del event["HooksRequestToken"]
-        return event
+        events = self._events
+        if events is None:
+            event = self._wire_event()
+            hooked = Encoded(event)
+            if self.hooks_request_token is not None:
+                del event["HooksRequestToken"]
+                events = (Encoded(event), hooked)
+            else:
+                events = (hooked, hooked)
+            self._events = events
+        return events[with_hooks].copy()
 
     def hook_events(self) -> list[dict[str, Any]]:
         """The ``HooksProgressEvent`` list in wire form (fresh dicts)."""
@@ -218,7 +222,7 @@ class RequestRecord:
 
     def changed(self) -> None:
         """Forget the encoded event: the request's state changed."""
-        self._event = None
+        self._events = None
 
 
 def _run(entry: RequestRecord) -> Outcome:

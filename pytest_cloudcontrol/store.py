@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .codec import compact_json
+from .codec import Encoded, compact_json
 from .models import Resource, Scope
 from .resource_types import ResourceType
 
@@ -30,19 +30,19 @@ class StoredResource:
         self.identifier = identifier
         self.properties = properties
         self.scope = scope
-        self._described: tuple[ResourceType, dict[str, str]] | None = None
+        self._described: tuple[ResourceType, Encoded] | None = None
 
-    def description(self, resource_type: ResourceType) -> dict[str, str]:
+    def description(self, resource_type: ResourceType) -> Encoded:
         """The ``ResourceDescription`` reads answer (a fresh dict): write-only properties left out.
 
-        Encoded once per resource type (a test may register a new definition of the type).
+        Built and encoded once per resource type (a test may register a new definition of the type).
         """
         cached = self._described
         if cached is None or cached[0] is not resource_type:
             readable = resource_type.without_write_only(self.properties)
-            encoded = {"Identifier": self.identifier, "Properties": compact_json(readable)}
-            cached = self._described = (resource_type, encoded)
-        return dict(cached[1])
+            description = Encoded({"Identifier": self.identifier, "Properties": compact_json(readable)})
+            cached = self._described = (resource_type, description)
+        return cached[1].copy()
 
     def view(self) -> Resource:
         """A snapshot for a test, with every property (write-only ones too): changing it changes nothing."""

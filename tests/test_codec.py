@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_cloudcontrol import FakeCloudControl, ResourceType
-from pytest_cloudcontrol.codec import compact_json, json_bytes, parse_json
+from pytest_cloudcontrol.codec import Encoded, compact_json, json_bytes, parse_json
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 
@@ -153,3 +153,13 @@ def test_answers_are_fresh_dicts_a_test_may_change(cloudcontrol: FakeCloudContro
     assert client.get_resource_request_status(RequestToken=token)["ProgressEvent"]["Identifier"] == "g"
     assert client.get_resource(TypeName=LOG_GROUP, Identifier="g")["ResourceDescription"]["Identifier"] == "g"
     assert cloudcontrol.calls[-1].response["ResourceDescription"]["Identifier"] == "g"
+
+
+def test_encoded_objects_are_spliced_where_they_stand() -> None:
+    event = Encoded({"RequestToken": "t", "EventTime": 1.5})
+    answer = {"Summaries": [event.copy(), event.copy()], "One": event.copy(), "Mixed": [event, {"a": 1}]}
+    assert json.loads(json_bytes(answer)) == json.loads(json.dumps(answer))
+    assert json_bytes(event) == b'{"RequestToken":"t","EventTime":1.5}'
+    copy = event.copy()
+    copy["RequestToken"] = "changed"
+    assert event["RequestToken"] == "t"
