@@ -35,7 +35,6 @@ from benchmarks.clients import (
     new_client,
     seed_registry,
     unique,
-    wire_body,
 )
 from benchmarks.harness import (
     Sample,
@@ -202,7 +201,7 @@ class _Variants:
             result = getattr(self.fake_client, case.method)(**arguments)
         call = self.fake.calls[-1]
         assert call.ok, f"{case.label}: the fake answered {call.status_code} {call.error_code}"
-        self.responder.use(wire_body(call.response))
+        self.responder.use(call.body)
         self.parsed[case.label] = {k: v for k, v in result.items() if k != "ResponseMetadata"}
 
     def floor_is_signed(self, case: Case) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from benchmarks.bench_calls import CASES, Case, prepared_fake
-from benchmarks.clients import LOG_GROUP, CannedResponder, floor_client, wire_body
+from benchmarks.clients import LOG_GROUP, CannedResponder, floor_client
 from benchmarks.harness import (
     Section,
     Settings,
@@ -37,6 +37,7 @@ from benchmarks.harness import (
     us,
 )
 from pytest_cloudcontrol import protocol
+from pytest_cloudcontrol.codec import json_bytes
 from pytest_cloudcontrol.http import HttpRequest, body_bytes
 from pytest_cloudcontrol.models import Call
 from pytest_cloudcontrol.registry import new_token
@@ -86,7 +87,7 @@ def _profile_diff(case: Case, settings: Settings, top: int) -> Table:
     calls = 200 if settings.quick else 1000
     with fake:
         getattr(client, case.method)(**case.arguments(fake, fixtures, 1)[0])
-        responder.use(wire_body(fake.calls[-1].response))
+        responder.use(fake.calls[-1].body)
         for _ in range(2):  # warm-up
             getattr(client, case.method)(**case.arguments(fake, fixtures, 1)[0])
         arguments = case.arguments(fake, fixtures, calls)
@@ -155,7 +156,7 @@ def _stages(operation: str, settings: Settings) -> Table:
 
     with fake:
         answer = service.handle(operation, dict(fresh_params(1)[0]), scope)
-        response_body = json.dumps(answer, separators=(",", ":")).encode()
+        response_body = json_bytes(answer)
         call_fields: dict[str, Any] = {
             "operation": operation,
             "params": params,
@@ -164,7 +165,7 @@ def _stages(operation: str, settings: Settings) -> Table:
             "region": scope[1],
             "account_id": scope[0],
             "request_id": new_token(),
-            "response": answer,
+            "body": response_body,
         }
         registry = service.registry
         token = answer["ProgressEvent"]["RequestToken"]
@@ -174,14 +175,14 @@ def _stages(operation: str, settings: Settings) -> Table:
                 lambda: HttpRequest(prepared.url, headers, body_bytes(prepared.body)),
             ),
             ("protocol: `header('x-amz-target')` + `_operation`", lambda: protocol._operation(target)),
-            ("protocol: `_decode_body` (json.loads)", lambda: protocol._decode_body(body)),
+            ("protocol: `_decode_body` (codec.parse_json)", lambda: protocol._decode_body(body)),
             ("protocol: `endpoint.scope` (SigV4 credential scope)", lambda: endpoint.scope(http)),
             ("service: `raise_injected` (lock, nothing injected)", lambda: service.raise_injected(operation)),
             ("validation: `input_validator(op)(params)`", lambda: input_validator(operation)(params)),
             ("service: `registry.tick()` (nothing due)", registry.tick),
             ("registry: `new_token()` (request id)", new_token),
-            ("models: `Call(...)` (pydantic validation)", lambda: Call(**call_fields)),
-            ("protocol: `json.dumps(answer)`", lambda: json.dumps(answer, separators=(",", ":")).encode()),
+            ("models: `Call(...)` (slots dataclass)", lambda: Call(**call_fields)),
+            ("codec: `json_bytes(answer)`", lambda: json_bytes(answer)),
             (
                 "protocol: response headers (`_http_date` cached per second)",
                 lambda: {
@@ -196,13 +197,15 @@ def _stages(operation: str, settings: Settings) -> Table:
                 lambda: AWSResponse(prepared.url, 200, _NO_HEADERS, _Body(response_body)),
             ),
         ]
+        record = registry.find(token, scope)
+        assert record is not None
         if operation == "GetResourceRequestStatus":
             stages += [
                 ("  service: `registry.find(token, scope)`", lambda: registry.find(token, scope)),
-                ("  service: `registry.read(token)`", lambda: registry.read(token)),
+                ("  service: `registry.read(record)`", lambda: registry.read(record)),
                 (
-                    "  service: `registry.event(token, with_hooks=True)` (cached)",
-                    lambda: registry.event(token, with_hooks=True),
+                    "  service: `record.event(with_hooks=True)` (cached)",
+                    lambda: record.event(with_hooks=True),
                 ),
             ]
         else:
@@ -210,16 +213,19 @@ def _stages(operation: str, settings: Settings) -> Table:
             assert log_group is not None
             desired = json.loads(params["DesiredState"])
             full = log_group.generate_read_only(desired, region=scope[1], account_id=scope[0])
-            request = fake.get_request(token)
-            fingerprint_of = {k: v for k, v in params.items() if k != "ClientToken"}
+
+            def first_event() -> object:
+                record.changed()  # as a state change does: the next read builds and encodes the event
+                return record.event(with_hooks=True)
+
             stages += [
                 (
                     "  service: `_properties(DesiredState)` (json.loads, depth check)",
                     lambda: _properties(params["DesiredState"], "DesiredState"),
                 ),
                 (
-                    "  service: ClientToken fingerprint (`json.dumps(sort_keys=True)`)",
-                    lambda: json.dumps(fingerprint_of, sort_keys=True),
+                    "  service: ClientToken fingerprint (the input but the token)",
+                    lambda: {k: v for k, v in params.items() if k != "ClientToken"},
                 ),
                 ("  resource_types: `identifier_of`", lambda: log_group.identifier_of(desired)),
                 (
@@ -227,10 +233,7 @@ def _stages(operation: str, settings: Settings) -> Table:
                     lambda: log_group.generate_read_only(desired, region=scope[1], account_id=scope[0]),
                 ),
                 ("  effect: `without_write_only`", lambda: log_group.without_write_only(full)),
-                (
-                    "  models: `request.progress_event()` (first encode of a state)",
-                    lambda: request.progress_event(with_hooks=True),
-                ),
+                ("  registry: `record.event()` (first build + encode of a state)", first_event),
             ]
         table = Table(
             f"Stages of the fake's path, {operation} (µs per call, no profiler)",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 from collections.abc import Iterator
 from email.utils import formatdate
 from typing import Any
@@ -108,8 +107,3 @@ def seed_registry(fake: FakeCloudControl, size: int) -> None:
             identifier=f"seed-{index}",
             error_code="NotFound" if status == "FAILED" else None,
         )
-
-
-def wire_body(answer: dict[str, Any]) -> bytes:
-    """An answer in wire form, encoded exactly as the fake encodes it."""
-    return json.dumps(answer, separators=(",", ":")).encode()

@@ -22,39 +22,40 @@ def parse_json(document: str | bytes) -> Any:
         return json.loads(document.decode() if isinstance(document, bytes) else document)
 
 
-class Encoded(dict[str, Any]):
-    """A JSON object that carries its own encoding, made once and spliced by ``json_bytes``.
+class Encoded:
+    """A JSON object and its encoding, made the first time a list answer splices it.
 
-    For answers that repeat: a request's event in one state, a resource's description. Each answer
-    gets its own copy (``copy``), so a test that changes one changes nothing else.
+    For the objects list answers repeat: a request's event in one state, a resource's description.
+    Answers put them in their lists; ``json_bytes`` splices their bytes instead of encoding them again.
+    The fake shares one between the answers that contain it and never changes it; tests never see it
+    (they see answers parsed back from the bytes sent, ``Call.response``).
     """
 
-    __slots__ = ("encoded",)
+    __slots__ = ("_encoded", "value")
 
-    def __init__(self, value: dict[str, Any], encoded: bytes | None = None) -> None:
-        super().__init__(value)
-        self.encoded = _encode(value) if encoded is None else encoded
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+        self._encoded: bytes | None = None
 
-    def copy(self) -> Encoded:
-        """A new object with the same members and encoding."""
-        return Encoded(self, self.encoded)
+    @property
+    def encoded(self) -> bytes:
+        """The object's JSON (encoded on first use)."""
+        if self._encoded is None:
+            self._encoded = _encode(self.value)
+        return self._encoded
 
 
 def json_bytes(value: Any) -> bytes:
-    """Encode JSON as AWS sends it: compact UTF-8. ``Encoded`` members of an object are spliced in."""
-    if isinstance(value, dict) and not isinstance(value, Encoded):
-        members = value.values()
-        if any(
-            isinstance(m, Encoded) or (type(m) is list and m and isinstance(m[0], Encoded)) for m in members
-        ):
-            return b"{" + b",".join(_encode(key) + b":" + _member(m) for key, m in value.items()) + b"}"
-    return value.encoded if isinstance(value, Encoded) else _encode(value)
+    """Encode JSON as AWS sends it: compact UTF-8; an answer's lists of ``Encoded`` are spliced in."""
+    if type(value) is dict:
+        for member in value.values():
+            if type(member) is list and member and type(member[0]) is Encoded:
+                return b"{" + b",".join(_encode(key) + b":" + _member(m) for key, m in value.items()) + b"}"
+    return _encode(value)
 
 
 def _member(value: Any) -> bytes:
-    if isinstance(value, Encoded):
-        return value.encoded
-    if type(value) is list and all(isinstance(item, Encoded) for item in value):
+    if type(value) is list and value and type(value[0]) is Encoded:
         return b"[" + b",".join(item.encoded for item in value) + b"]"
     return _encode(value)
 

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_pascal
 
+from .codec import parse_json
+
 Scope = tuple[str, str]
 """Where requests and resources live: (account id, Region)."""
 
@@ -161,7 +163,8 @@ class Resource(_WireModel):
 class Call:
     """One API call the fake served: what was asked and how it was answered (a record to read).
 
-    Not frozen: a frozen dataclass costs a microsecond more to make, and one is made for every call.
+    ``body`` is the answer as sent; ``response`` reads it back. Not frozen: a frozen dataclass costs a
+    microsecond more to make, and one is made for every call.
     """
 
     operation: str
@@ -171,9 +174,15 @@ class Call:
     region: str
     account_id: str
     request_id: str
-    response: dict[str, Any]
+    body: bytes
 
     @property
     def ok(self) -> bool:
         """True when the call succeeded (HTTP 200)."""
         return self.status_code == 200
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The answer's JSON body, parsed (a fresh dict on each read: changing it changes nothing)."""
+        answer: dict[str, Any] = parse_json(self.body)
+        return answer

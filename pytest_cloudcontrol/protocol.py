@@ -107,7 +107,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             "please report it with the request that caused it",
         )
         status, answer = failure.status_code, failure.body()
-    body = json_bytes(answer)  # before the answer is in the log, where a test could change it
+    body = json_bytes(answer)
     request_id = new_token()
     service.record(
         Call(
@@ -118,7 +118,7 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
             region=scope[1],
             account_id=scope[0],
             request_id=request_id,
-            response=answer,
+            body=body,
         )
     )
     headers = {

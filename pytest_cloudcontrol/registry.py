@@ -132,7 +132,7 @@ class RequestRecord:
         self.reads = 0
         self.queued = False  # PENDING behind another write on the same resource, started after it
         self.generation = 0  # bumped on every change, so stale heap items are recognised
-        self._events: tuple[Encoded, Encoded] | None = None  # the state's wire event: without, with hooks
+        self._events: tuple[Encoded, dict[str, Any]] | None = None  # the state's event: listed, with hooks
         self._hooks_wire: list[dict[str, Any]] | None = None
 
     @classmethod
@@ -174,28 +174,32 @@ class RequestRecord:
             client_token=self.client_token,
         )
 
-    def event(self, *, with_hooks: bool = False) -> Encoded:
-        """The request's ``ProgressEvent`` in wire form (a fresh dict; built and encoded once per state).
+    def event(self, *, with_hooks: bool = False) -> dict[str, Any]:
+        """The request's ``ProgressEvent`` in wire form: built once per state, shared (never changed).
 
         ``HooksRequestToken`` is only in GetResourceRequestStatus answers (``with_hooks=True``).
         """
-        events = self._events
-        if events is None:
-            event = self._wire_event()
-            hooked = Encoded(event)
-            if self.hooks_request_token is not None:
-                del event["HooksRequestToken"]
-                events = (Encoded(event), hooked)
-            else:
-                events = (hooked, hooked)
-            self._events = events
-        return events[with_hooks].copy()
+        events = self._events or self._build_events()
+        return events[1] if with_hooks else events[0].value
+
+    def summary(self) -> Encoded:
+        """The event as ListResourceRequests lists it (encoded once per state, shared)."""
+        return (self._events or self._build_events())[0]
+
+    def _build_events(self) -> tuple[Encoded, dict[str, Any]]:
+        hooked = self._wire_event()
+        event = hooked
+        if self.hooks_request_token is not None:
+            event = dict(hooked)
+            del event["HooksRequestToken"]
+        self._events = (Encoded(event), hooked)
+        return self._events
 
     def hook_events(self) -> list[dict[str, Any]]:
-        """The ``HooksProgressEvent`` list in wire form (fresh dicts)."""
+        """The ``HooksProgressEvent`` list in wire form (built once; shared, never to be changed)."""
         if self._hooks_wire is None:
             self._hooks_wire = [hook.model_dump(by_alias=True, exclude_none=True) for hook in self.hooks]
-        return [dict(hook) for hook in self._hooks_wire]
+        return self._hooks_wire
 
     def _wire_event(self) -> dict[str, Any]:
         # The members of the model's ProgressEvent shape, in its order; absent values are left out.
@@ -279,7 +283,7 @@ class RequestRegistry:
         statuses: Iterable[OperationStatus] | None,
         after: int,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    ) -> tuple[list[Encoded], int | None]:
         """Up to ``limit`` request events after position ``after``, oldest first, and the next position."""
         if operations is None and statuses is None:
             buckets = [self._in_scope.get(scope, [])]
@@ -296,7 +300,7 @@ class RequestRegistry:
         more = len(seqs) > limit
         seqs = seqs[:limit]
         by_seq = self._by_seq
-        return [by_seq[seq].event() for seq in seqs], (seqs[-1] if more else None)
+        return [by_seq[seq].summary() for seq in seqs], (seqs[-1] if more else None)
 
     # -- changing ------------------------------------------------------------------------------
 

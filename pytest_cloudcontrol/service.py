@@ -390,7 +390,7 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         resource_type = self._type(type_name, "read")
         resource = self._resource(scope, type_name, identifier)
-        return {"TypeName": type_name, "ResourceDescription": resource.description(resource_type)}
+        return {"TypeName": type_name, "ResourceDescription": resource.description(resource_type).value}
 
     def list_resources(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """ListResources: a page of the type's resources, children of ``ResourceModel`` when given."""

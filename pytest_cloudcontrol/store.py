@@ -33,16 +33,17 @@ class StoredResource:
         self._described: tuple[ResourceType, Encoded] | None = None
 
     def description(self, resource_type: ResourceType) -> Encoded:
-        """The ``ResourceDescription`` reads answer (a fresh dict): write-only properties left out.
+        """The ``ResourceDescription`` reads answer (``.value``), write-only properties left out.
 
-        Built and encoded once per resource type (a test may register a new definition of the type).
+        Built once per resource type (a test may register a new definition of the type), encoded once
+        when listed; shared, never to be changed.
         """
         cached = self._described
         if cached is None or cached[0] is not resource_type:
             readable = resource_type.without_write_only(self.properties)
             description = Encoded({"Identifier": self.identifier, "Properties": compact_json(readable)})
             cached = self._described = (resource_type, description)
-        return cached[1].copy()
+        return cached[1]
 
     def view(self) -> Resource:
         """A snapshot for a test, with every property (write-only ones too): changing it changes nothing."""

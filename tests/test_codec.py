@@ -157,9 +157,11 @@ def test_answers_are_fresh_dicts_a_test_may_change(cloudcontrol: FakeCloudContro
 
 def test_encoded_objects_are_spliced_where_they_stand() -> None:
     event = Encoded({"RequestToken": "t", "EventTime": 1.5})
-    answer = {"Summaries": [event.copy(), event.copy()], "One": event.copy(), "Mixed": [event, {"a": 1}]}
-    assert json.loads(json_bytes(answer)) == json.loads(json.dumps(answer))
-    assert json_bytes(event) == b'{"RequestToken":"t","EventTime":1.5}'
-    copy = event.copy()
-    copy["RequestToken"] = "changed"
-    assert event["RequestToken"] == "t"
+    answer = {"Summaries": [event, Encoded({"RequestToken": "u"})], "NextToken": "n", "Plain": [{"a": 1}]}
+    assert json.loads(json_bytes(answer)) == {
+        "Summaries": [{"RequestToken": "t", "EventTime": 1.5}, {"RequestToken": "u"}],
+        "NextToken": "n",
+        "Plain": [{"a": 1}],
+    }
+    assert event.encoded == b'{"RequestToken":"t","EventTime":1.5}'
+    assert json_bytes({"Summaries": []}) == b'{"Summaries":[]}'
