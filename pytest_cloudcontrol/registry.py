@@ -51,7 +51,7 @@ _UUID4_SET = (0x4 << 76) | (0x2 << 62)  # version 4, RFC 4122 variant
 
 def new_token() -> str:
     """A fresh request token: a lower-case UUID4, as AWS makes them."""
-    h = f"{_random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    h = (_random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -248,7 +248,8 @@ class RequestRegistry:
         self.cancel_progression = Progression.immediate()
         self._by_token: dict[str, RequestRecord] = {}
         self._by_seq: dict[int, RequestRecord] = {}
-        self._buckets: dict[tuple[Scope, Operation, OperationStatus], list[int]] = {}
+        # Keyed by the enums' string values: a str enum member hashes through a Python-level slot.
+        self._buckets: dict[tuple[Scope, str, str], list[int]] = {}
         self._in_scope: dict[Scope, list[int]] = {}  # every request of a scope, for unfiltered pages
         # In-flight requests per resource, oldest first: the first one runs, queued ones wait.
         self._writes: dict[tuple[Scope, str, str], list[str]] = {}
@@ -290,7 +291,8 @@ class RequestRegistry:
         else:
             ops = tuple(Operation) if operations is None else tuple(dict.fromkeys(operations))
             stats = tuple(OperationStatus) if statuses is None else tuple(dict.fromkeys(statuses))
-            buckets = [self._buckets.get(key, []) for key in itertools.product((scope,), ops, stats)]
+            keys = itertools.product((scope,), (op.value for op in ops), [st.value for st in stats])
+            buckets = [self._buckets.get(key, []) for key in keys]
         runs = []
         for bucket in buckets:
             if bucket:
@@ -448,7 +450,7 @@ class RequestRegistry:
             heapq.heappush(self._expiry, (at + EXPIRY_SECONDS, record.seq, record.generation))
 
     def _index(self, record: RequestRecord) -> None:
-        key = (record.scope, record.operation, record.status)
+        key = (record.scope, record.operation._value_, record.status._value_)
         bucket = self._buckets.get(key)
         if bucket is None:
             self._buckets[key] = [record.seq]
@@ -458,7 +460,7 @@ class RequestRegistry:
             insort(bucket, record.seq)
 
     def _unindex(self, record: RequestRecord) -> None:
-        bucket = self._buckets[(record.scope, record.operation, record.status)]
+        bucket = self._buckets[(record.scope, record.operation._value_, record.status._value_)]
         if bucket[-1] == record.seq:
             bucket.pop()
         else:

@@ -53,6 +53,10 @@ class ResourceType:
     )
     _arn_prefix: str = field(init=False, repr=False, compare=False, hash=False)  # ":<service>:"
     _arn_resource: str = field(init=False, repr=False, compare=False, hash=False)  # ":<resource>/"
+    _arn_names: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
+    _arn_suffix_segments: tuple[tuple[str, ...], ...] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
@@ -93,6 +97,10 @@ class ResourceType:
         _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
         object.__setattr__(self, "_arn_prefix", f":{service.lower()}:")
         object.__setattr__(self, "_arn_resource", f":{resource.lower()}/")
+        arn_names = frozenset(name for name in self._generated_names if _is_arn(name, self.property_types))
+        object.__setattr__(self, "_arn_names", arn_names)
+        suffix = tuple(s for s in self._identifier_segments if not _is_arn(s[-1], self.property_types))
+        object.__setattr__(self, "_arn_suffix_segments", suffix)
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
@@ -175,11 +183,10 @@ class ResourceType:
         of their JSON type.
         """
         result = dict(properties)
-        names = self._generated_names
-        missing = [name for name in names if name not in result]
-        arn_names = [name for name in missing if _is_arn(name, self.property_types)]
+        missing = [name for name in self._generated_names if name not in result]
+        arn_names = [name for name in missing if name in self._arn_names]
         for name in missing:
-            if name not in arn_names:
+            if name not in self._arn_names:
                 result[name] = _placeholder(name, self.property_types.get(name, "string"))
         for segments in self._identifier_segments:
             if len(segments) > 1 and _lookup(result, segments) is None:
@@ -216,16 +223,15 @@ class ResourceType:
 
     def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
         """Make an ARN of this type, ending with the primary identifier's non-ARN parts."""
-        parts = [
-            _lookup(properties, segments)
-            for segments in self._identifier_segments
-            if not _is_arn(segments[-1], self.property_types)
-        ]
-        if parts and all(part is not None for part in parts):
-            identifier = "/".join(_identifier_text(part) for part in parts)
-        else:
-            # The identifier is the ARN itself (or unknown): any unique suffix will do.
-            identifier = _random_hex(16)
+        parts: list[str] = []
+        for segments in self._arn_suffix_segments:
+            part = properties.get(segments[0]) if len(segments) == 1 else _lookup(properties, segments)
+            if part is None:
+                parts = []
+                break
+            parts.append(part if isinstance(part, str) else _identifier_text(part))
+        # Without the parts (the identifier is the ARN itself, or unknown) any unique suffix will do.
+        identifier = "/".join(parts) if parts else _random_hex(16)
         return (
             f"arn:{_partition(region)}{self._arn_prefix}{region}:{account_id}{self._arn_resource}{identifier}"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -437,7 +438,13 @@ def _properties(document: str, member: str) -> dict[str, Any]:
     return value
 
 
+@functools.lru_cache(maxsize=256)
 def _patch(document: str) -> jsonpatch.JsonPatch:
+    """Parse and check a PatchDocument (cached: tests send the same few patches again and again).
+
+    The patch is shared and only ever applied, never changed; its values are copied into no stored
+    properties that anything changes in place.
+    """
     try:
         # Our parser, not jsonpatch's default one: that turns duplicate keys into lists in pure Python
         # (slowly); a duplicate key's last value wins, as in Jackson, which AWS parses with.

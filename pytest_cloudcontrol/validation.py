@@ -185,6 +185,54 @@ def _compile_types(shape: Shape) -> TypeCheck:
     return check
 
 
+# A member of a flat input structure as the quick check reads it:
+# (name, required, exact JSON type, min, max, compiled pattern, enum values).
+_Member = tuple[str, bool, type, Any, Any, "re.Pattern[str] | None", tuple[str, ...]]
+
+
+def _flat_members(shape: StructureShape) -> list[_Member] | None:
+    """The quick check's view of a structure of scalars only (every operation's but one); else None."""
+    members = []
+    for name, member in shape.members.items():
+        expected = {"string": str, "integer": int}.get(member.type_name)
+        if expected is None:
+            return None
+        meta = member.metadata
+        pattern = re.compile(meta["pattern"], re.DOTALL) if "pattern" in meta else None
+        enum = tuple(getattr(member, "enum", ()) or ())
+        required = name in shape.required_members
+        members.append((name, required, expected, meta.get("min"), meta.get("max"), pattern, enum))
+    return members
+
+
+def _quick_check(members: list[_Member]) -> Callable[[dict[str, Any]], bool]:
+    """Compile a check that says, in one pass, whether an input breaks no rule at all.
+
+    Most inputs are valid: this answers them at a fraction of the cost of the full validator's calls
+    per member. Any doubt (a wrong type, a broken constraint) answers False, and the full validator,
+    the only one that words errors, takes over.
+    """
+
+    def valid(params: dict[str, Any]) -> bool:
+        for name, required, expected, low, high, pattern, enum in members:
+            value = params.get(name)
+            if value is None:
+                if required:
+                    return False
+                continue
+            kind = type(value)  # exact: bool is not an integer here, a str subclass takes the long way
+            if kind is not expected:
+                return False
+            size = len(value) if expected is str else value
+            if (low is not None and size < low) or (high is not None and size > high):
+                return False
+            if (pattern is not None and pattern.fullmatch(value) is None) or (enum and value not in enum):
+                return False
+        return True
+
+    return valid
+
+
 @cache
 def input_validator(operation: str) -> Callable[[dict[str, Any]], None]:
     """Return the validator of one operation's input: it raises the ``AWSError`` AWS would answer."""
@@ -192,8 +240,12 @@ def input_validator(operation: str) -> Callable[[dict[str, Any]], None]:
     assert isinstance(shape, StructureShape)
     check = _compile_structure(shape)
     check_types = _compile_types(shape)
+    flat = _flat_members(shape)
+    quick = None if flat is None else _quick_check(flat)
 
     def validate(params: dict[str, Any]) -> None:
+        if quick is not None and quick(params):
+            return
         if (error := check_types(params)) is not None:
             raise AWSError("SerializationException", error)
         out: list[str] = []

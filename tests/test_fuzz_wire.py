@@ -36,7 +36,7 @@ from botocore.model import ListShape, Shape, StructureShape
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pytest_cloudcontrol import FakeCloudControl, protocol
+from pytest_cloudcontrol import FakeCloudControl, protocol, validation
 from pytest_cloudcontrol.errors import error_specs
 from pytest_cloudcontrol.models import OperationStatus
 from pytest_cloudcontrol.service_model import operation_model, operation_names, target_prefix
@@ -816,3 +816,61 @@ def test_non_utf8_header_bytes_through_requests_are_answered(header: str) -> Non
     status, code = check_answer(response, "ListResourceRequests")
     if header == "X-Amz-Target":
         assert (status, code) == (400, "UnknownOperationException")
+
+
+# -- the validator's quick check never accepts what the full validator refuses ----------------------
+
+
+def _input(operation: str) -> StructureShape:
+    shape = operation_model(operation).input_shape
+    assert isinstance(shape, StructureShape)
+    return shape
+
+
+_QUICK_OPERATIONS = [op for op in OPERATIONS if validation._flat_members(_input(op)) is not None]
+_MEMBERS = sorted({name for op in OPERATIONS for name in _input(op).members} | {"Other"})
+
+
+def test_the_quick_check_covers_every_flat_operation() -> None:
+    assert "ListResourceRequests" not in _QUICK_OPERATIONS  # its filter is a structure of lists
+    assert len(_QUICK_OPERATIONS) == len(OPERATIONS) - 1
+
+
+_VALID_MEMBERS = {
+    "RequestToken": str(uuid.uuid4()),
+    "TypeName": TYPE,
+    "Identifier": "g",
+    "DesiredState": "{}",
+    "PatchDocument": "[]",
+    "ClientToken": "token-1",
+}
+
+
+@settings(FUZZ, max_examples=300)
+@given(
+    operation=st.sampled_from(_QUICK_OPERATIONS),
+    changes=st.dictionaries(
+        st.sampled_from(_MEMBERS),
+        st.one_of(_token_like, _valid_type_names, huge_string(), _scalars, st.lists(_scalars, max_size=2)),
+        max_size=2,
+    ),
+    dropped=st.sets(st.sampled_from(sorted(_VALID_MEMBERS)), max_size=1),
+)
+def test_the_quick_check_accepts_only_what_the_full_validator_accepts(
+    operation: str, changes: dict[str, Any], dropped: set[str]
+) -> None:
+    shape = _input(operation)
+    values = {k: v for k, v in _VALID_MEMBERS.items() if k in shape.members and k not in dropped}
+    values.update(changes)
+    members = validation._flat_members(shape)
+    assert members is not None
+    quick = validation._quick_check(members)(values)
+    types_error = validation._compile_types(shape)(values)
+    violations: list[str] = []
+    if types_error is None:
+        validation._compile_structure(shape)(values, "", violations)
+    full = types_error is None and not violations
+    event(f"quick {quick}, full {full}")
+    assert not quick or full, (types_error, violations)
+    if full and all(type(v) in (str, int) for v in values.values()):
+        assert quick  # exact JSON types: the quick check decides alone
