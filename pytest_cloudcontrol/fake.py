@@ -25,7 +25,7 @@ from .errors import (
     UnknownResourceError,
     error_specs,
 )
-from .lifecycle import Outcome, Progression
+from .lifecycle import SUCCEEDED, Outcome, Progression
 from .models import (
     Call,
     HandlerErrorCode,
@@ -327,7 +327,7 @@ class FakeCloudControl:
                     f"request {token} is already finished ({request.status.value}); "
                     "use set_status() to change a finished request"
                 )
-            forced = Outcome.failed(code, status_message) if code else Outcome()
+            forced = Outcome.failed(code, status_message) if code else SUCCEEDED
             self._registry.finish(request, forced)
         return self.get_request(token)
 

@@ -75,6 +75,11 @@ class Outcome:
         return cls(OperationStatus.FAILED, HandlerErrorCode(error_code), status_message)
 
 
+SUCCEEDED = Outcome()
+"""A plain success, with no identifier or model to record (one instance: a frozen dataclass is slow to
+make, and every finished request needs an outcome)."""
+
+
 def handler_message(code: HandlerErrorCode, type_name: str, identifier: str | None, action: str) -> str:
     """The text a CloudFormation handler gives a failure of ``code`` when it gives none of its own.
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import copy
 import heapq
 import itertools
-import random
+import uuid
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .clock import VirtualClock
 from .codec import Encoded, compact_json
-from .lifecycle import Effect, Outcome, Progression, handler_message
+from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
 from .models import (
     HandlerErrorCode,
     HookProgressEvent,
@@ -42,17 +42,18 @@ _IN_FLIGHT = (
 )
 
 
-# Tokens need to be unique, not secret: a generator of our own is fast, and a test that seeds the
-# ``random`` module does not make the fake's tokens repeat.
-_random = random.Random()
-_UUID4_CLEAR = ~((0xF << 76) | (0x3 << 62))
-_UUID4_SET = (0x4 << 76) | (0x2 << 62)  # version 4, RFC 4122 variant
+# Tokens need to be unique, not secret, and a call makes two or three: a random UUID4 prefix per process
+# and a 48-bit serial number, scrambled by an odd multiplier (a bijection, so never a repeat) to look
+# as random as AWS's. A test that seeds the ``random`` module does not make them repeat.
+_TOKEN_PREFIX = str(uuid.uuid4())[:24]  # "xxxxxxxx-xxxx-4xxx-[89ab]xxx-"
+_serial = itertools.count(uuid.uuid4().int >> 80)
+_SCRAMBLE = 0x9E3779B97F4B  # odd
+_MASK48 = (1 << 48) - 1
 
 
 def new_token() -> str:
-    """A fresh request token: a lower-case UUID4, as AWS makes them."""
-    h = (_random.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET).to_bytes(16, "big").hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """A fresh request token: a lower-case UUID4, as AWS makes them, never repeated in a process."""
+    return f"{_TOKEN_PREFIX}{next(_serial) * _SCRAMBLE & _MASK48:012x}"
 
 
 class RequestRecord:
@@ -232,7 +233,7 @@ class RequestRecord:
 def _run(entry: RequestRecord) -> Outcome:
     """Run a request's effect; a failing one ends the request FAILED rather than in flight forever."""
     if entry.effect is None:
-        return Outcome()
+        return SUCCEEDED
     try:
         return entry.effect()
     except Exception:
@@ -363,7 +364,7 @@ class RequestRegistry:
             return
         outcome = forced or record.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            outcome = _run(record) if record.effect is not None else (outcome or Outcome())
+            outcome = _run(record) if record.effect is not None else (outcome or SUCCEEDED)
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             message = handler_message(

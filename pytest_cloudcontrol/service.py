@@ -21,7 +21,7 @@ from botocore import xform_name
 from .clock import VirtualClock
 from .codec import json_bytes, parse_json
 from .errors import AWSError
-from .lifecycle import Outcome, Progression, handler_message
+from .lifecycle import SUCCEEDED, Outcome, Progression, handler_message
 from .models import (
     Call,
     HandlerErrorCode,
@@ -382,7 +382,7 @@ class CloudControlService:
         def delete() -> Outcome:
             if not self.store.delete(scope, type_name, identifier):
                 return Outcome.failed(HandlerErrorCode.NotFound)
-            return Outcome()
+            return SUCCEEDED
 
         return self._start(params, scope, Operation.DELETE, identifier, delete)
 
