@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .models import HandlerErrorCode, OperationStatus
 
@@ -59,9 +59,11 @@ class Progression:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """How a request ends: its final status, and for a failure the handler's error code and message."""
+class Outcome(NamedTuple):
+    """How a request ends: its final status, and for a failure the handler's error code and message.
+
+    A named tuple: immutable, and quick to make (every finished write makes one).
+    """
 
     status: OperationStatus = OperationStatus.SUCCESS
     error_code: HandlerErrorCode | None = None
@@ -76,8 +78,7 @@ class Outcome:
 
 
 SUCCEEDED = Outcome()
-"""A plain success, with no identifier or model to record (one instance: a frozen dataclass is slow to
-make, and every finished request needs an outcome)."""
+"""A plain success, with no identifier or model to record."""
 
 
 def handler_message(code: HandlerErrorCode, type_name: str, identifier: str | None, action: str) -> str:

@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonpatch
 from botocore import xform_name
@@ -338,7 +338,7 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         resource_type = self._type(type_name, "update")
         patch = _patch(params["PatchDocument"])
-        paths = [op["path"] for op in patch.patch]
+        paths = patch.paths
         touched = resource_type.create_only_violations(paths)
         if touched:
             raise AWSError(
@@ -438,18 +438,28 @@ def _properties(document: str, member: str) -> dict[str, Any]:
     return value
 
 
+class _Patch(NamedTuple):
+    """A checked PatchDocument: its paths and its jsonpatch operations, made once."""
+
+    paths: tuple[str, ...]
+    operations: tuple[jsonpatch.PatchOperation, ...]
+    top_level: bool  # every operation names a top-level property (``/Name``), ``from`` too
+
+
 @functools.lru_cache(maxsize=256)
-def _patch(document: str) -> jsonpatch.JsonPatch:
+def _patch(document: str) -> _Patch:
     """Parse and check a PatchDocument (cached: tests send the same few patches again and again).
 
-    The patch is shared and only ever applied, never changed; its values are copied into no stored
-    properties that anything changes in place.
+    The operations are shared and only ever applied; the values they add go into properties that
+    nothing changes in place (a write stores a new copy).
     """
     try:
         # Our parser, not jsonpatch's default one: that turns duplicate keys into lists in pure Python
         # (slowly); a duplicate key's last value wins, as in Jackson, which AWS parses with.
         patch = jsonpatch.JsonPatch.from_string(document, loads=parse_json)
-        paths = [op["path"] for op in patch.patch]
+        paths = tuple(op["path"] for op in patch.patch)
+        # Made once here: JsonPatch.apply makes its operation objects again on every application.
+        operations = tuple(jsonpatch.JsonPatch.operations[op["op"]](op) for op in patch.patch)
     except (
         ValueError,
         TypeError,
@@ -468,19 +478,22 @@ def _patch(document: str) -> jsonpatch.JsonPatch:
         raise AWSError(
             "ValidationException", f"Invalid patch document: nests deeper than {MAX_DOCUMENT_DEPTH} levels"
         )
-    return patch
+    top_level = all(_top_level(op["path"]) and _top_level(op.get("from", "/")) for op in patch.patch)
+    return _Patch(paths, operations, top_level)
 
 
-def _apply(patch: jsonpatch.JsonPatch, properties: dict[str, Any]) -> dict[str, Any]:
+def _apply(patch: _Patch, properties: dict[str, Any]) -> dict[str, Any]:
     """The properties with the patch applied (a new dict), or the ValidationException AWS answers."""
-    if all(_top_level(op.get("path")) and _top_level(op.get("from", "/")) for op in patch.patch):
+    if patch.top_level:
         # Operations on top-level properties only replace keys of the new dict: a shallow copy will do.
         document: Any = dict(properties)
     else:
         # A JSON round trip copies JSON data faster than copy.deepcopy, which jsonpatch would use.
         document = parse_json(json_bytes(properties))
     try:
-        patched = patch.apply(document, in_place=True)
+        patched = document
+        for operation in patch.operations:  # as JsonPatch.apply(document, in_place=True) applies them
+            patched = operation.apply(patched)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
         raise AWSError("ValidationException", f"Invalid patch update: {error}") from None
     if not isinstance(patched, dict):
