@@ -30,6 +30,7 @@ from .models import (
     OperationStatus,
     Scope,
     stamp_hooks,
+    utc_from_epoch,
 )
 from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
@@ -42,7 +43,7 @@ DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size
 LIST_RESOURCES_PAGE = 100  # AWS ignores ListResources' MaxResults; the handler picks the page size.
 
 Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
-Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input but its ClientToken
+Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input (ClientToken aside)
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Script:
     def matches(self, type_name: str, operation: Operation) -> bool:
         """True when this script applies to a new request of ``operation`` on ``type_name``."""
         return (self.type_name in (None, type_name)) and (self.operation in (None, operation))
+
+
+def _without_token(params: dict[str, Any]) -> dict[str, Any]:
+    """A write's input without its ClientToken: what a retry with the same token must repeat."""
+    return {key: value for key, value in params.items() if key != "ClientToken"}
 
 
 def _encode_position(position: int) -> str:
@@ -228,8 +234,10 @@ class CloudControlService:
         known = self._client_tokens.get((scope, client_token))
         if known is None or known[2] + CLIENT_TOKEN_SECONDS <= self.clock.time():
             return None
-        first_fingerprint, first_token, _ = known
-        if first_fingerprint != fingerprint:
+        (first_operation, first_params), first_token, _ = known
+        if first_operation != fingerprint[0] or _without_token(first_params) != _without_token(
+            fingerprint[1]
+        ):
             raise AWSError(
                 "ClientTokenConflictException",
                 f"ClientToken {client_token} is already associated with an existing operation "
@@ -254,7 +262,7 @@ class CloudControlService:
         type_name = params["TypeName"]
         client_token = params.get("ClientToken")
         if client_token is not None:
-            fingerprint = (operation, {k: v for k, v in params.items() if k != "ClientToken"})
+            fingerprint = (operation, params)
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
                 return {"ProgressEvent": replayed.event()}
@@ -269,13 +277,14 @@ class CloudControlService:
         if precondition is not None:
             precondition()
         script = self._script_for(type_name, operation)
-        hooks = stamp_hooks(script.hooks, self.clock.now()) if script and script.hooks else ()
+        now = self.clock.time()
+        hooks = stamp_hooks(script.hooks, utc_from_epoch(now)) if script and script.hooks else ()
         request = RequestRecord(
             new_token(),
             type_name,
             operation,
             OperationStatus.IN_PROGRESS if in_flight is None else OperationStatus.PENDING,
-            self.clock.time(),
+            now,
             scope,
             identifier=identifier,
             hooks=hooks,
@@ -290,11 +299,7 @@ class CloudControlService:
             queued=in_flight is not None,
         )
         if client_token is not None:
-            self._client_tokens[(scope, client_token)] = (
-                fingerprint,
-                request.request_token,
-                self.clock.time(),
-            )
+            self._client_tokens[(scope, client_token)] = (fingerprint, request.request_token, now)
         return {"ProgressEvent": request.event()}
 
     def _script_for(self, type_name: str, operation: Operation) -> Script | None:
