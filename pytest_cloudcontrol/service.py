@@ -235,9 +235,8 @@ class CloudControlService:
         if known is None or known[2] + CLIENT_TOKEN_SECONDS <= self.clock.time():
             return None
         (first_operation, first_params), first_token, _ = known
-        if first_operation != fingerprint[0] or _without_token(first_params) != _without_token(
-            fingerprint[1]
-        ):
+        operation, params = fingerprint
+        if first_operation != operation or _without_token(first_params) != _without_token(params):
             raise AWSError(
                 "ClientTokenConflictException",
                 f"ClientToken {client_token} is already associated with an existing operation "
