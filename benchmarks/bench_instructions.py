@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks.bench_calls import CASES, FAKE_TARGET, FAST_TARGET, _Variants
 from benchmarks.harness import Section, Settings, Table, Target
 
-_VARIANTS = ("floor", "fake", "fast")
+_VARIANTS = ("floor", "fake", "fast", "unsigned")
 _BASELINE = "baseline"
 
 
@@ -47,7 +47,8 @@ def _child(calls: int) -> None:
             fake = {"fake": variants.fake, "fast": variants.fast}.get(variant)
             if fake is None:
                 arguments = case.arguments(None, None, calls)
-                method = getattr(variants.floor, case.method)
+                client = variants.unsigned if variant == "unsigned" else variants.floor
+                method = getattr(client, case.method)
             else:
                 fixtures = variants.fake_fixtures if variant == "fake" else variants.fast_fixtures
                 arguments = case.arguments(fake, fixtures, calls)
@@ -80,7 +81,15 @@ def run(settings: Settings) -> Section:
     """Count instructions per call of every case on the floor, the fake and the fast fake."""
     table = Table(
         "Per-call cost in CPU instructions (callgrind; same calls as the per-call section)",
-        ["Operation", "floor instr.", "fake instr.", "fake / floor", "fast instr.", "fast / floor"],
+        [
+            "Operation",
+            "floor instr.",
+            "fake instr.",
+            "fake / floor",
+            "fast instr.",
+            "fast / floor",
+            "unsigned floor / floor (fast's least)",
+        ],
     )
     section = Section([table])
     if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
@@ -106,7 +115,7 @@ def run(settings: Settings) -> Section:
     switching = counts[_BASELINE]
     for index, case in enumerate(CASES):
         per_call = {v: (counts[f"case{index}-{v}"] - switching) / calls for v in _VARIANTS}
-        ratios = {v: per_call[v] / per_call["floor"] for v in ("fake", "fast")}
+        ratios = {v: per_call[v] / per_call["floor"] for v in ("fake", "fast", "unsigned")}
         table.add(
             case.label,
             f"{per_call['floor']:,.0f}",
@@ -114,6 +123,7 @@ def run(settings: Settings) -> Section:
             f"{ratios['fake']:.3f}x",
             f"{per_call['fast']:,.0f}",
             f"{ratios['fast']:.3f}x",
+            f"{ratios['unsigned']:.3f}x",
         )
         for variant, goal in (("fake", FAKE_TARGET), ("fast", FAST_TARGET)):
             section.targets.append(

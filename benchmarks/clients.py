@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from email.utils import formatdate
 from typing import Any
 
+import botocore
 import botocore.session
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.client import BaseClient
@@ -82,8 +83,11 @@ class CannedResponder:
         return AWSResponse(request.url, 200, headers, _CannedBody(self.body))
 
 
-def floor_client(responder: CannedResponder) -> BaseClient:
+def floor_client(responder: CannedResponder, *, signed: bool = True) -> BaseClient:
     """A client answered by ``responder`` (registered first, so nothing else answers).
+
+    ``signed=False`` skips SigV4 the way ``FakeCloudControl(fast=True)`` does (a ``choose-signer``
+    handler that answers UNSIGNED): the least any fast fake can cost.
 
     Only while no fake is active: the package's ``before-send`` and ``choose-signer`` handlers are
     builtin on every ``cloudcontrol`` client, so an active fake answers this client itself, and an
@@ -92,7 +96,15 @@ def floor_client(responder: CannedResponder) -> BaseClient:
     client = new_client()
     handler: Any = responder
     client.meta.events.register_first("before-send.cloudcontrol", handler)
+    if not signed:
+        unsigned: Any = _unsigned
+        client.meta.events.register_first("choose-signer.cloudcontrol", unsigned)
     return client
+
+
+def _unsigned(**kwargs: Any) -> object:
+    unsigned: object = botocore.UNSIGNED
+    return unsigned
 
 
 def seed_registry(fake: FakeCloudControl, size: int) -> None:
