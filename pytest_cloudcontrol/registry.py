@@ -230,12 +230,12 @@ class RequestRecord:
         self._events = None
 
 
-def _run(entry: RequestRecord) -> Outcome:
+def _run(record: RequestRecord) -> Outcome:
     """Run a request's effect; a failing one ends the request FAILED rather than in flight forever."""
-    if entry.effect is None:
+    if record.effect is None:
         return SUCCEEDED
     try:
-        return entry.effect()
+        return record.effect()
     except Exception:
         return Outcome(OperationStatus.FAILED, HandlerErrorCode.InternalFailure)
 

@@ -261,7 +261,7 @@ class CloudControlService:
         type_name = params["TypeName"]
         client_token = params.get("ClientToken")
         if client_token is not None:
-            fingerprint = (operation, params)
+            fingerprint = (operation, dict(params))  # a copy: the call log's params are the test's
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
                 return {"ProgressEvent": replayed.event()}

@@ -457,6 +457,17 @@ def test_same_client_token_and_input_replays_the_first_request(
     assert [r.identifier for r in cloudcontrol.resources] == ["g"]
 
 
+def test_changing_the_call_log_does_not_change_what_a_retry_must_repeat(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+    cloudcontrol.calls[-1].params["DesiredState"] = "changed by the test"
+
+    again = create(client, LOG_GROUP, {"LogGroupName": "g"}, ClientToken="ct-1")
+
+    assert again["RequestToken"] == first["RequestToken"]
+
+
 def test_same_client_token_with_different_input_conflicts(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
