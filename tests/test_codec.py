@@ -165,3 +165,18 @@ def test_encoded_objects_are_spliced_where_they_stand() -> None:
     }
     assert event.encoded == b'{"RequestToken":"t","EventTime":1.5}'
     assert json_bytes({"Summaries": []}) == b'{"Summaries":[]}'
+
+
+def test_a_patch_sent_twice_gives_each_resource_its_own_values(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    for name in ("a", "b"):
+        cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": name})
+    same = json.dumps([{"op": "add", "path": "/Tags", "value": [{"Key": "k", "Value": "v"}]}])
+    for name in ("a", "b"):
+        client.update_resource(TypeName=LOG_GROUP, Identifier=name, PatchDocument=same)
+    nested = json.dumps([{"op": "replace", "path": "/Tags/0/Value", "value": "changed"}])
+    client.update_resource(TypeName=LOG_GROUP, Identifier="a", PatchDocument=nested)
+
+    assert cloudcontrol.get_resource(LOG_GROUP, "a").properties["Tags"] == [{"Key": "k", "Value": "changed"}]
+    assert cloudcontrol.get_resource(LOG_GROUP, "b").properties["Tags"] == [{"Key": "k", "Value": "v"}]
