@@ -2,13 +2,13 @@
 
 Usage (from the repository root, in the dev venv; plain Python, pytest is not needed to drive it)::
 
-    python benchmarks/run.py            # every section, numbers worth quoting (about 15 minutes)
+    python benchmarks/run.py            # every section, numbers worth quoting (about 20 minutes)
     python benchmarks/run.py --quick    # a smoke run with fewer iterations and no 100k registry
     python benchmarks/run.py --only calls fixture   # some sections only
 
 Sections: ``calls`` (per-call cost of the eight operations vs the botocore floor and Stubber),
 ``fixture`` (per-test cost of the fixtures, vs moto's ``mock_aws``), ``import`` (plugin import cost
-added to pytest start-up), ``scale`` (1k/10k/100k registries: seeding, memory, list pages) and
+added to pytest start-up), ``scale`` (1k/10k/100k registries: seeding, memory, list pages),
 ``profile`` (where the fake's time goes, beyond the floor) and ``instructions`` (section ``calls`` counted
 in CPU instructions under valgrind, which repeat where times do not). Each prints its tables; the results,
 with a PASS/FAIL line per target, go to ``benchmarks/results.md`` (or ``--output``).
