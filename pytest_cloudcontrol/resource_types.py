@@ -164,6 +164,7 @@ class ResourceType:
 
     def identifier_of(self, properties: Mapping[str, Any]) -> str | None:
         """Return the primary identifier's values joined with ``|``, or None if one is missing."""
+        # Here and in ``_arn`` the common case (a top-level string) is inlined: both run on every create.
         parts = []
         for segments in self._identifier_segments:
             value = properties.get(segments[0]) if len(segments) == 1 else _lookup(properties, segments)
@@ -342,7 +343,7 @@ def _overlaps(pointer: Sequence[str], path: Sequence[str]) -> bool:
 def _lookup(document: Any, segments: Sequence[str]) -> Any:
     """Return the value at ``segments`` inside ``document``, or None where there is none."""
     for segment in segments:
-        if isinstance(document, Mapping):
+        if isinstance(document, (dict, Mapping)):  # dict first: an ABC check is slow, and JSON is dicts
             document = document.get(segment)
         elif isinstance(document, list) and segment.isdigit() and int(segment) < len(document):
             document = document[int(segment)]
