@@ -48,17 +48,6 @@ class VirtualClock:
         self.advance(max(seconds, 0.0))
 
 
-class _SleepRedirect(types.ModuleType):
-    """Stands in for the ``time`` module inside a botocore module: ``sleep`` goes to a virtual clock."""
-
-    def __init__(self, clock: VirtualClock) -> None:
-        super().__init__("time")
-        self.sleep = clock.sleep
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
-
-
 # The botocore modules whose ``time.sleep`` is a wait a test should not spend: the retry back-off of
 # the legacy and standard modes (``Endpoint._needs_retry``) and the waiters (``Waiter.wait``).
 _SLEEPING_MODULES = ("botocore.endpoint", "botocore.waiter")
@@ -69,64 +58,90 @@ _SLEEPING_MODULES = ("botocore.endpoint", "botocore.waiter")
 # here: those already imported are redirected on entry, later ones by ``redirect_late_imports``.
 _ASYNC_SLEEPING_MODULES = ("aiobotocore.endpoint", "aiobotocore.waiter")
 
+# The clocks of the active ``botocore_sleeps_on`` blocks, innermost last; sleeps go to the last one.
+_clocks: list[VirtualClock] = []
+# While any block is active: each redirected module global and what it was before the first block.
+_replaced: list[tuple[types.ModuleType, str, Any]] = []
+
+
+class _SleepRedirect(types.ModuleType):
+    """Stands in for the ``time`` module inside a botocore module: ``sleep`` goes to the innermost clock."""
+
+    def __init__(self) -> None:
+        super().__init__("time")
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep on the innermost active virtual clock (in wall time once none is active)."""
+        if _clocks:
+            _clocks[-1].sleep(seconds)
+        else:
+            time.sleep(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
 
 class _AsyncSleepRedirect(types.ModuleType):
-    """Stands in for ``asyncio`` inside an aiobotocore module: ``sleep`` goes to a virtual clock."""
+    """Stands in for ``asyncio`` inside an aiobotocore module: ``sleep`` goes to the innermost clock."""
 
-    def __init__(self, clock: VirtualClock, original: types.ModuleType) -> None:
+    def __init__(self, original: types.ModuleType) -> None:
         super().__init__("asyncio")
-        self._clock = clock
         self._asyncio = original
 
     async def sleep(self, delay: float, result: Any = None) -> Any:
         """Advance the clock by ``delay``, then let other tasks run once, as a real sleep does."""
-        self._clock.sleep(delay)
+        if not _clocks:
+            return await self._asyncio.sleep(delay, result)
+        _clocks[-1].sleep(delay)
         return await self._asyncio.sleep(0, result)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._asyncio, name)
 
 
-# Each active ``botocore_sleeps_on``, innermost last: its clock and the module globals it replaced.
-_redirecting: list[tuple[VirtualClock, list[tuple[types.ModuleType, str, Any]]]] = []
+def _redirect(module: types.ModuleType, name: str, redirect: types.ModuleType) -> None:
+    _replaced.append((module, name, vars(module)[name]))
+    setattr(module, name, redirect)
 
 
 def redirect_late_imports() -> None:
-    """Redirect the sleeps of aiobotocore modules imported since the innermost redirect began.
+    """Redirect the sleeps of aiobotocore modules imported since the first active block began.
 
     Cheap and idempotent; the aiobotocore transport calls it on each request it serves, which comes
     before any sleep of aiobotocore's.
     """
-    if not _redirecting:
+    if not _clocks:
         return
-    clock, saved = _redirecting[-1]
-    done = {module.__name__ for module, _, _ in saved}
+    done = {module.__name__ for module, _, _ in _replaced}
     for name in _ASYNC_SLEEPING_MODULES:
         module = sys.modules.get(name)
         if module is None or name in done or "asyncio" not in vars(module):
             continue
-        original = vars(module)["asyncio"]
-        saved.append((module, "asyncio", original))
-        setattr(module, "asyncio", _AsyncSleepRedirect(clock, original))  # noqa: B010
+        _redirect(module, "asyncio", _AsyncSleepRedirect(vars(module)["asyncio"]))
 
 
 @contextmanager
 def botocore_sleeps_on(clock: VirtualClock) -> Iterator[None]:
-    """While inside, botocore's (and aiobotocore's) retry back-off and waiter delays advance ``clock``."""
-    modules = [importlib.import_module(name) for name in _SLEEPING_MODULES]
-    saved = [(module, "time", module.__dict__["time"]) for module in modules]
-    redirect = _SleepRedirect(clock)
-    for module in modules:
-        setattr(module, "time", redirect)  # noqa: B010 - the name is a module global, not an attribute
-    entry = (clock, saved)
-    _redirecting.append(entry)
+    """While inside, botocore's (and aiobotocore's) retry back-off and waiter delays advance ``clock``.
+
+    Blocks nest and may end in any order: sleeps go to the innermost active clock, and the modules
+    get their own ``time`` back when the last block ends.
+    """
+    if not _clocks:
+        modules = [importlib.import_module(name) for name in _SLEEPING_MODULES]
+        redirect = _SleepRedirect()
+        for module in modules:
+            _redirect(module, "time", redirect)
+    _clocks.append(clock)
     redirect_late_imports()
     try:
         yield
     finally:
-        for index in range(len(_redirecting) - 1, -1, -1):
-            if _redirecting[index] is entry:
-                del _redirecting[index]
+        for index in range(len(_clocks) - 1, -1, -1):
+            if _clocks[index] is clock:
+                del _clocks[index]
                 break
-        for module, name, original in reversed(saved):
-            setattr(module, name, original)
+        if not _clocks:
+            while _replaced:
+                module, name, original = _replaced.pop()
+                setattr(module, name, original)

@@ -96,9 +96,19 @@ class AWSError(Exception):
     def body(self) -> dict[str, Any]:
         """The JSON body of the error answer."""
         body: dict[str, Any] = {"__type": self.spec.wire_type}
-        if self.spec.message_key is not None and self.message is not None:
-            body[self.spec.message_key] = self.message
+        if self.message is not None:
+            # An error AWS sends without a message gets one only where the fake has something to say.
+            body[self.spec.message_key or "message"] = self.message
         return body
+
+
+def not_implemented(operation: str) -> AWSError:
+    """The answer to an operation of botocore's model that the fake does not serve (a newer model's)."""
+    return AWSError(
+        "UnknownOperationException",
+        f"pytest-cloudcontrol does not implement {operation} (botocore's model has it, the fake does "
+        "not yet); the other operations keep working",
+    )
 
 
 class CloudControlUsageError(ValueError):
@@ -111,3 +121,7 @@ class UnknownRequestError(CloudControlUsageError, LookupError):
 
 class UnknownResourceError(CloudControlUsageError, LookupError):
     """A test named a resource the fake does not hold."""
+
+
+class RealEndpointError(CloudControlUsageError):
+    """A Cloud Control call was about to leave the process for a real endpoint; it was refused."""

@@ -20,7 +20,7 @@ from botocore import xform_name
 
 from .clock import VirtualClock
 from .codec import json_bytes, parse_json
-from .errors import AWSError
+from .errors import AWSError, not_implemented
 from .lifecycle import SUCCEEDED, Outcome, Progression, handler_message
 from .models import (
     Call,
@@ -41,6 +41,20 @@ from .validation import json_depth
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
 DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
 LIST_RESOURCES_PAGE = 100  # AWS ignores ListResources' MaxResults; the handler picks the page size.
+
+IMPLEMENTED = frozenset(
+    {
+        "CancelResourceRequest",
+        "CreateResource",
+        "DeleteResource",
+        "GetResource",
+        "GetResourceRequestStatus",
+        "ListResourceRequests",
+        "ListResources",
+        "UpdateResource",
+    }
+)
+"""The operations the fake serves (each a method below)."""
 
 Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
 Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input (ClientToken aside)
@@ -124,16 +138,20 @@ class CloudControlService:
         self.lock = threading.RLock()
         # (scope, ClientToken) → (the first request's operation and input, its token, when it came)
         self._client_tokens: dict[tuple[Scope, str], tuple[Fingerprint, str, float]] = {}
-        # One method per operation of the model, named as botocore names client methods.
+        # One method per operation the fake serves, named as botocore names client methods; an
+        # operation a newer botocore model adds answers that the fake does not implement it.
         self._handlers: dict[str, Handler] = {
-            name: getattr(self, xform_name(name)) for name in operation_names()
+            name: getattr(self, xform_name(name)) for name in IMPLEMENTED & operation_names()
         }
 
     def handle(self, operation: str, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """Serve one validated call: let due requests finish, then run the operation."""
+        handler = self._handlers.get(operation)
+        if handler is None:
+            raise not_implemented(operation)
         with self.lock:
             self.registry.tick()
-            return self._handlers[operation](params, scope)
+            return handler(params, scope)
 
     def raise_injected(self, operation: str) -> None:
         """Raise the next error a test injected for this operation, if any is left."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -11,21 +12,31 @@ from botocore.model import OperationModel, ServiceModel
 SERVICE_NAME = "cloudcontrol"
 
 
+# The user's AWS configuration has no say in the fake: no profile (``AWS_PROFILE`` may name one that
+# does not exist), no config or credentials file. ``AWS_DATA_PATH`` still adds model directories.
+_ISOLATED = {
+    "profile": (None, None, None, None),
+    "config_file": (None, None, os.devnull, None),
+    "credentials_file": (None, None, os.devnull, None),
+}
+
+
 @cache
-def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
+def session() -> botocore.session.Session:
+    """The fake's own botocore session: its model, and the clients ``fake.client()`` makes."""
+    return botocore.session.Session(session_vars=_ISOLATED)
 
 
 @cache
 def service_model() -> ServiceModel:
     """Return botocore's ``cloudcontrol`` service model."""
-    return _session().get_service_model(SERVICE_NAME)
+    return session().get_service_model(SERVICE_NAME)
 
 
 @cache
 def raw_model(kind: str = "service-2") -> dict[str, Any]:
     """Return the raw JSON of a model file (``service-2``, ``waiters-2`` or ``paginators-1``)."""
-    loader = _session().get_component("data_loader")
+    loader = session().get_component("data_loader")
     model: dict[str, Any] = loader.load_service_model(SERVICE_NAME, kind)
     return model
 

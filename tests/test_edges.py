@@ -63,7 +63,9 @@ def test_a_failure_of_the_fake_itself_is_a_500_fault_not_a_traceback(
 def test_botocore_keeps_the_rest_of_the_time_module_while_sleeps_are_virtual(
     cloudcontrol: FakeCloudControl,
 ) -> None:
-    assert botocore.endpoint.time.sleep == cloudcontrol.clock.sleep
+    before = cloudcontrol.clock.time()
+    botocore.endpoint.time.sleep(30)
+    assert cloudcontrol.clock.time() == before + 30
     assert abs(botocore.endpoint.time.time() - time.time()) < 60
     assert botocore.endpoint.time.monotonic is time.monotonic
 

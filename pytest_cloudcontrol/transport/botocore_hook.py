@@ -1,21 +1,34 @@
 """The botocore transport: a ``before-send.cloudcontrol`` handler that answers instead of the network.
 
-The handler is added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module is imported, so every
-botocore session made afterwards carries it (pytest imports the plugin before any test module); it is
-inert while no fake is active. It is registered on the ``cloudcontrol`` service only: other services,
-and a moto mock beside it, never see it. botocore still serializes, signs, retries and parses, exactly
-as it does against AWS. aiobotocore (and aioboto3) clients get the same handler; it hands them to
-``aiobotocore_hook`` for an answer they can await.
+The handler is added to ``botocore.handlers.BUILTIN_HANDLERS`` when this module is imported (importing
+``pytest_cloudcontrol`` imports it; pytest imports the plugin before any test module), so every
+botocore session made afterwards carries it; it is inert while no fake is active. It is registered on
+the ``cloudcontrol`` service only: other services, and a moto mock beside it, never see it. botocore
+still serializes, signs, retries and parses, exactly as it does against AWS. aiobotocore (and aioboto3)
+clients get the same handler; it hands them to ``aiobotocore_hook`` for an answer they can await.
+
+While a fake is active (or real calls are blocked), three guards keep every Cloud Control call in the
+process and the user's credentials out of it:
+
+- a cloudcontrol client made now takes no credentials from the user's chain (no profile, STS, SSO,
+  instance metadata or ``credential_process`` runs for it);
+- every request the fake serves is signed with the fake's secret, never the client's own (so
+  refreshable credentials are never refreshed);
+- a cloudcontrol request that reaches botocore's network layer anyway (a client made before this
+  module was imported carries no handler) is refused with ``RealEndpointError``, never sent.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import botocore
+import botocore.endpoint
+import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
@@ -26,6 +39,10 @@ Serve = Callable[[HttpRequest], HttpResponse]
 
 # The fakes that are active, innermost last; botocore calls the handler from any thread.
 _active: list[tuple[Serve, bool]] = []
+# How many times real calls were blocked (the plugin's ``cloudcontrol_block_real_calls``); nests.
+_blocking: list[object] = []
+
+ENDPOINT_PREFIX = "cloudcontrolapi"
 
 
 class _Body(io.BytesIO):
@@ -35,8 +52,27 @@ class _Body(io.BytesIO):
         yield self.getvalue()
 
 
-def _answer(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | Awaitable[AWSResponse] | None:
+def _operation_of(event_name: str) -> str:
+    """``before-send.cloudcontrol.CancelResourceRequest`` → ``CancelResourceRequest``."""
+    return event_name.rpartition(".")[2] or "a Cloud Control operation"
+
+
+def _blocked(operation: str) -> Exception:
+    from ..errors import RealEndpointError
+
+    return RealEndpointError(
+        f"{operation} was called while no Cloud Control fake is active, and this run blocks real "
+        "calls (cloudcontrol_block_real_calls = true). Use the `cloudcontrol` fixture in this test "
+        "(or `with FakeCloudControl():` around the call)."
+    )
+
+
+def _answer(
+    request: AWSPreparedRequest, event_name: str = "", **kwargs: Any
+) -> AWSResponse | Awaitable[AWSResponse] | None:
     if not _active:
+        if _blocking:
+            raise _blocked(_operation_of(event_name))
         return None
     serve, _ = _active[-1]
     if sys._getframe(1).f_globals.get("__name__", "").startswith("aiobotocore."):
@@ -61,13 +97,29 @@ def _signer(**kwargs: Any) -> object | None:
 FAKE_CREDENTIALS = Credentials("testing", "testing", "testing")
 """The credentials everything the fake serves is signed with: never a real account's."""
 
+# Access key id → the fake's credentials with that key id (which ``accounts=`` maps to an account).
+_signing: dict[str, Credentials] = {FAKE_CREDENTIALS.access_key: FAKE_CREDENTIALS}
+
+
+def _signing_credentials(own: object) -> Credentials:
+    """The credentials to sign with: the client's access key id if it has a static one, a fake secret."""
+    if type(own) is not Credentials:
+        # None, or refreshable (assume-role, SSO, metadata): reading them could refresh them over the
+        # network, so the fake's own key signs instead.
+        return FAKE_CREDENTIALS
+    key = own.access_key
+    credentials = _signing.get(key)
+    if credentials is None:
+        credentials = _signing[key] = Credentials(key, FAKE_CREDENTIALS.secret_key, FAKE_CREDENTIALS.token)
+    return credentials
+
 
 def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
-    # A client made before the fake started, in a process with no credentials (a module-level client
-    # in CI), would fail with NoCredentialsError: sign its requests with fake credentials instead.
-    # botocore's signer keeps its credentials private; without them, it reads the signing context.
-    if _active and getattr(request_signer, "_credentials", None) is None:
-        request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
+    # botocore's signer keeps its credentials private; a ``request_credentials`` signing context wins
+    # over them, so the client's own (perhaps real, perhaps refreshable) credentials are never used.
+    if _active:
+        own = getattr(request_signer, "_credentials", None)
+        request.context.setdefault("signing", {})["request_credentials"] = _signing_credentials(own)
 
 
 _HANDLERS = (
@@ -86,10 +138,74 @@ def install() -> None:
             handlers.BUILTIN_HANDLERS.append(spec)
 
 
+# -- the guards, patched into botocore only while a fake is active or real calls are blocked ------
+
+_original_send = botocore.endpoint.Endpoint._send
+_original_create_client = botocore.session.Session.create_client
+_CREDENTIAL_ARGUMENTS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+_FIRST_CREDENTIAL_POSITION = 5  # create_client(service_name, region, api_version, ssl, verify, url, key...)
+
+
+def _guarded_send(self: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> Any:
+    """``Endpoint._send``: refuse a Cloud Control request that would leave the process."""
+    if self._endpoint_prefix == ENDPOINT_PREFIX and (_active or _blocking):
+        from ..errors import RealEndpointError
+
+        target = request.headers.get("X-Amz-Target") or b""
+        operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
+        if not _active:
+            raise _blocked(operation or "a Cloud Control operation")
+        raise RealEndpointError(
+            f"{operation or 'A Cloud Control call'} came from a cloudcontrol client made before "
+            "pytest_cloudcontrol was imported, which the fake cannot serve; it was not sent. Import "
+            "pytest_cloudcontrol before making clients (under pytest the plugin is imported first), "
+            "or use fake.client()."
+        )
+    return _original_send(self, request)
+
+
+def _guarded_create_client(self: botocore.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
+    """``Session.create_client``: a cloudcontrol client made while a fake is active uses no credential
+    provider (profiles, STS, SSO, instance metadata, ``credential_process``).
+
+    It keeps explicit credentials and credentials its session already loaded; otherwise it gets the
+    access key id of ``AWS_ACCESS_KEY_ID`` (the fake's, unless the test set another for ``accounts=``).
+    """
+    if (
+        _active
+        and service_name == "cloudcontrol"
+        and len(args) <= _FIRST_CREDENTIAL_POSITION
+        and kwargs.get("aws_access_key_id") is None
+        and kwargs.get("aws_secret_access_key") is None
+        and getattr(self, "_credentials", None) is None
+    ):
+        kwargs["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID") or FAKE_CREDENTIALS.access_key
+        kwargs["aws_secret_access_key"] = FAKE_CREDENTIALS.secret_key
+        kwargs["aws_session_token"] = FAKE_CREDENTIALS.token
+    return _original_create_client(self, service_name, *args, **kwargs)
+
+
+def _sync_guards() -> None:
+    """Patch the guards in while a fake is active or calls are blocked; take them out after."""
+    endpoint, session = botocore.endpoint.Endpoint, botocore.session.Session
+    if _active or _blocking:
+        if endpoint.__dict__.get("_send") is _original_send:
+            endpoint._send = _guarded_send  # type: ignore[method-assign]
+        if session.__dict__.get("create_client") is _original_create_client:
+            session.create_client = _guarded_create_client  # type: ignore[method-assign]
+        return
+    # Put back only what is still ours: another library may have patched over it since.
+    if endpoint.__dict__.get("_send") is _guarded_send:
+        endpoint._send = _original_send  # type: ignore[method-assign]
+    if session.__dict__.get("create_client") is _guarded_create_client:
+        session.create_client = _original_create_client  # type: ignore[method-assign]
+
+
 def activate(serve: Serve, *, unsigned: bool = False) -> None:
     """Route every cloudcontrol call in the process to ``serve`` until ``deactivate``."""
     install()
     _active.append((serve, unsigned))
+    _sync_guards()
 
 
 def deactivate(serve: Serve) -> None:
@@ -97,7 +213,24 @@ def deactivate(serve: Serve) -> None:
     for index in range(len(_active) - 1, -1, -1):
         if _active[index][0] is serve:
             del _active[index]
-            return
+            break
+    _sync_guards()
+
+
+def block_real_calls(owner: object) -> None:
+    """Refuse every Cloud Control call made while no fake is active, until ``unblock_real_calls(owner)``."""
+    install()
+    _blocking.append(owner)
+    _sync_guards()
+
+
+def unblock_real_calls(owner: object) -> None:
+    """Undo one ``block_real_calls(owner)``."""
+    for index in range(len(_blocking) - 1, -1, -1):
+        if _blocking[index] is owner:
+            del _blocking[index]
+            break
+    _sync_guards()
 
 
 install()
