@@ -9,8 +9,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Importing the package is enough to make every botocore client made from now on servable by a fake
+# (its handlers are inert while none is active).
+from .transport import botocore_hook as _botocore_hook  # noqa: F401
+
 if TYPE_CHECKING:
-    from .errors import CloudControlUsageError, UnknownRequestError, UnknownResourceError
+    from .errors import (
+        CloudControlUsageError,
+        RealEndpointError,
+        UnknownRequestError,
+        UnknownResourceError,
+    )
     from .fake import FakeCloudControl
     from .lifecycle import Outcome, Progression
     from .models import (
@@ -36,6 +45,7 @@ _MODULE_OF = {
     "OperationStatus": ".models",
     "Outcome": ".lifecycle",
     "Progression": ".lifecycle",
+    "RealEndpointError": ".errors",
     "Resource": ".models",
     "ResourceRequest": ".models",
     "ResourceType": ".resource_types",
@@ -54,6 +64,7 @@ __all__ = [
     "OperationStatus",
     "Outcome",
     "Progression",
+    "RealEndpointError",
     "Resource",
     "ResourceRequest",
     "ResourceType",

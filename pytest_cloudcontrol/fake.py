@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -13,10 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import botocore.session
-import pydantic
-
-from . import protocol
+from . import environment, inputs, protocol
 from .clock import VirtualClock, botocore_sleeps_on
 from .errors import (
     AWSError,
@@ -39,7 +35,8 @@ from .models import (
 from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
-from .service_model import operation_names
+from .service_model import operation_names, session
+from .settings import FakeSettings
 from .store import ResourceStore, StoredResource
 from .transport import botocore_hook
 
@@ -48,38 +45,6 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
-_CREDENTIAL_VARIABLES = {
-    "AWS_ACCESS_KEY_ID": _CREDENTIALS.access_key,
-    "AWS_SECRET_ACCESS_KEY": _CREDENTIALS.secret_key,
-    "AWS_SESSION_TOKEN": _CREDENTIALS.token,
-    "AWS_SECURITY_TOKEN": _CREDENTIALS.token,
-}
-# Unset while active, so nothing resolves a real profile's credentials.
-_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
-
-
-def _set_environ(values: Mapping[str, str | None]) -> None:
-    """Set environment variables; None unsets one."""
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
-def _hook_events(hooks: Iterable[HookProgressEvent | Mapping[str, Any]]) -> tuple[HookProgressEvent, ...]:
-    """Hook events from models or from dicts of their fields (``{"hook_type_name": ...}``)."""
-    return tuple(
-        h if isinstance(h, HookProgressEvent) else HookProgressEvent.model_validate(h) for h in hooks
-    )
-
-
-def _enum(kind: type[Any], value: Any, what: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(member.value for member in kind)
-        raise CloudControlUsageError(f"{what} must be one of {choices}; got {value!r}") from None
 
 
 class FakeCloudControl:
@@ -123,58 +88,74 @@ class FakeCloudControl:
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
     ) -> None:
-        self.region = region
-        self.account_id = account_id
-        self.fast = fast
-        self.virtual_time = virtual_time
-        self.clock = VirtualClock(start_time)
-        self._registry = RequestRegistry(self.clock)
-        self._registry.cancel_applies_change = cancel_applies_change
-        self._store = ResourceStore()
-        self._catalog = ResourceTypeCatalog()
-        self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
-        if validate_desired_state:
+        settings = FakeSettings.of(
+            {
+                "region": region,
+                "account_id": account_id,
+                "accounts": accounts,
+                "fast": fast,
+                "virtual_time": virtual_time,
+                "progression": progression,
+                "cancel_applies_change": cancel_applies_change,
+                "validate_desired_state": validate_desired_state,
+                "queue_concurrent_writes": queue_concurrent_writes,
+                "start_time": start_time,
+            }
+        )
+        if settings.validate_desired_state:
             from .schema_validation import ensure_available
 
             ensure_available()
-        self._service.validate_desired_state = validate_desired_state
-        self._service.queue_concurrent_writes = queue_concurrent_writes
-        if progression is not None:
-            self._service.progression = progression
-        endpoint = protocol.Endpoint(region, account_id, dict(accounts or {}), not fast)
+        self.settings = settings
+        self.region = settings.region
+        self.account_id = settings.account_id
+        self.fast = settings.fast
+        self.virtual_time = settings.virtual_time
+        self.clock = VirtualClock(settings.start_time)
+        self._registry = RequestRegistry(self.clock)
+        self._registry.cancel_applies_change = settings.cancel_applies_change
+        self._store = ResourceStore()
+        self._catalog = ResourceTypeCatalog()
+        self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
+        self._service.validate_desired_state = settings.validate_desired_state
+        self._service.queue_concurrent_writes = settings.queue_concurrent_writes
+        self._service.progression = settings.progression
+        endpoint = protocol.Endpoint(settings.region, settings.account_id, settings.accounts, not settings.fast)
         self._serve = functools.partial(protocol.serve, self._service, endpoint)
         self._stack = ExitStack()
         self.active = False
 
     # -- activation ----------------------------------------------------------------------------
 
-    def start(self) -> FakeCloudControl:
-        """Start serving: route cloudcontrol calls here, fake the credentials, virtualise sleeps."""
+    def start(self, *, monkeypatch: environment.MonkeyPatch | None = None) -> FakeCloudControl:
+        """Start serving: route cloudcontrol calls here, fake the credentials, virtualise sleeps.
+
+        All or nothing: if a step fails, the ones before it are undone. ``monkeypatch`` (a
+        ``pytest.MonkeyPatch``) makes the environment changes through it, so they unwind in order
+        with the test's own (the ``cloudcontrol`` fixture passes the test's when it has one).
+        """
         if self.active:
             raise CloudControlUsageError("this FakeCloudControl is already active")
-        stack = ExitStack()
-        environ = os.environ
-        changes: dict[str, str | None] = dict(_CREDENTIAL_VARIABLES)
-        changes.update(dict.fromkeys(_PROFILE_VARIABLES))
-        if not (environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION")):
-            changes["AWS_DEFAULT_REGION"] = self.region
-        saved = {name: environ.get(name) for name in changes}
-        stack.callback(_set_environ, {name: value for name, value in saved.items() if changes[name] != value})
-        _set_environ({name: value for name, value in changes.items() if saved[name] != value})
-        if self.virtual_time:
-            stack.enter_context(botocore_sleeps_on(self.clock))
-        botocore_hook.activate(self._serve, unsigned=self.fast)
-        stack.callback(botocore_hook.deactivate, self._serve)
-        self._stack = stack
+        with ExitStack() as stack:
+            environment.enter(self, self.region, monkeypatch)
+            stack.callback(environment.leave, self)
+            if self.virtual_time:
+                stack.enter_context(botocore_sleeps_on(self.clock))
+            botocore_hook.activate(self._serve, unsigned=self.fast)
+            stack.callback(botocore_hook.deactivate, self._serve)
+            self._stack = stack.pop_all()
         self.active = True
         return self
 
     def stop(self) -> None:
-        """Stop serving and put botocore and the environment back exactly as they were."""
+        """Stop serving; once every fake has stopped, botocore and the environment are as they were.
+
+        Fakes may stop in any order.
+        """
         if not self.active:
             return
-        self._stack.close()
         self.active = False
+        self._stack.close()
 
     def __enter__(self) -> FakeCloudControl:
         return self.start()
@@ -234,37 +215,55 @@ class FakeCloudControl:
         """Put a resource request in the registry, in any status; returns it.
 
         A seeded request stays as seeded (``Progression.manual()``) unless ``progression`` says when it
-        finishes; it then finishes as ``outcome`` says (SUCCESS by default). ``hooks`` are the hook
-        events GetResourceRequestStatus reports for it.
+        finishes; it then finishes as ``outcome`` says (SUCCESS by default) and, like the API request
+        it stands for, makes its change: a CREATE creates the resource of ``resource_model`` (and
+        ``identifier``), an UPDATE gives its resource ``resource_model``'s properties, a DELETE deletes
+        it. ``hooks`` are the hook events GetResourceRequestStatus reports for it. Every argument is
+        checked first: a bad one raises ``CloudControlUsageError`` and seeds nothing.
         """
-        try:
-            hook_events = stamp_hooks(_hook_events(hooks), self.clock.now())
-            request = ResourceRequest(
-                request_token=request_token or new_token(),
-                type_name=type_name,
-                operation=_enum(Operation, operation, "operation"),
-                status=_enum(OperationStatus, status, "status"),
-                event_time=self.clock.now(),
+        resource_type = self._resource_type(type_name)
+        kind = inputs.choice(Operation, operation, "operation")
+        state = inputs.choice(OperationStatus, status, "status")
+        code = None if error_code is None else inputs.choice(HandlerErrorCode, error_code, "error_code")
+        if code is not None and state != OperationStatus.FAILED:
+            raise CloudControlUsageError(f"error_code goes with status FAILED only; got status {state.value}")
+        model = None if resource_model is None else inputs.json_object(resource_model, "resource_model")
+        if identifier is not None:
+            inputs.model_string(identifier, "Identifier", "identifier")
+            try:
+                resource_type.with_identifier(model or {}, identifier)
+            except ValueError as error:
+                raise CloudControlUsageError(str(error)) from None
+        token = new_token() if request_token is None else inputs.model_string(
+            request_token, "RequestToken", "request_token"
+        )
+        scope = (
+            self.account_id if account_id is None else inputs.account_id(account_id),
+            self.region if region is None else inputs.region(region),
+        )
+        inputs.text(status_message, "status_message")
+        moves = Progression.manual() if progression is None else inputs.progression(progression)
+        forced = inputs.outcome(outcome)
+        hook_events = stamp_hooks(inputs.hooks(hooks), self.clock.now())
+        with self._service.lock:
+            if self._registry.find(token) is not None:
+                raise CloudControlUsageError(f"a request with token {token!r} is already seeded")
+            record = RequestRecord(
+                token,
+                resource_type.type_name,
+                kind,
+                state,
+                self.clock.time(),
+                scope,
                 identifier=identifier,
-                resource_model=dict(resource_model) if resource_model is not None else None,
-                error_code=(
-                    None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
-                ),
+                resource_model=model,
                 status_message=status_message,
+                error_code=code,
                 hooks=hook_events,
                 hooks_request_token=new_token() if hook_events else None,
-                region=region or self.region,
-                account_id=account_id or self.account_id,
             )
-        except pydantic.ValidationError as error:
-            raise CloudControlUsageError(f"seed_request got a bad value: {error}") from None
-        with self._service.lock:
-            if self._registry.find(request.request_token) is not None:
-                raise CloudControlUsageError(
-                    f"a request with token {request.request_token!r} is already seeded"
-                )
-            record = RequestRecord.of(request)
-            self._registry.add(record, progression=progression or Progression.manual(), forced=outcome)
+            effect = self._service.seeded_effect(record)
+            self._registry.add(record, progression=moves, effect=effect, forced=forced)
             return record.view()
 
     def _record(self, token: str) -> RequestRecord:
@@ -298,9 +297,14 @@ class FakeCloudControl:
         error_code: HandlerErrorCode | str | None = None,
         status_message: str | None = None,
     ) -> ResourceRequest:
-        """Put a request in a status directly (no change to resources is made); returns it."""
-        new_status = _enum(OperationStatus, status, "status")
-        code = None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
+        """Put a request in a status directly; returns it.
+
+        Only the status changes: no change to resources is made, and an in-flight status stays until
+        the test moves the request on (``complete``, ``set_progression``).
+        """
+        new_status = inputs.choice(OperationStatus, status, "status")
+        code = None if error_code is None else inputs.choice(HandlerErrorCode, error_code, "error_code")
+        inputs.text(status_message, "status_message")
         with self._service.lock:
             self._registry.set_status(self._record(token), new_status, code, status_message)
         return self.get_request(token)
@@ -314,12 +318,18 @@ class FakeCloudControl:
         status_message: str | None = None,
     ) -> ResourceRequest:
         """Finish an in-flight request now: SUCCESS makes its change, FAILED does not; returns it."""
-        final = _enum(OperationStatus, status, "status")
-        code = None if error_code is None else _enum(HandlerErrorCode, error_code, "error_code")
+        final = inputs.choice(OperationStatus, status, "status")
+        code = None if error_code is None else inputs.choice(HandlerErrorCode, error_code, "error_code")
         if final not in (OperationStatus.SUCCESS, OperationStatus.FAILED):
             raise CloudControlUsageError(f"complete() takes SUCCESS or FAILED; got {final.value}")
         if final == OperationStatus.FAILED and code is None:
             raise CloudControlUsageError("complete(..., 'FAILED') needs an error_code, e.g. 'NotFound'")
+        if final == OperationStatus.SUCCESS and code is not None:
+            raise CloudControlUsageError(
+                f"complete(..., 'SUCCESS') takes no error_code (got {code.value}); "
+                f"to fail the request, complete(token, 'FAILED', error_code={code.value!r})"
+            )
+        inputs.text(status_message, "status_message")
         with self._service.lock:
             request = self._record(token)
             if not request.status.in_flight:
@@ -333,14 +343,21 @@ class FakeCloudControl:
 
     def set_progression(self, token: str, progression: Progression) -> ResourceRequest:
         """Give an in-flight request a new progression, counted from now; returns it."""
+        moves = inputs.progression(progression)
         with self._service.lock:
-            self._registry.set_progression(self._record(token), progression)
+            request = self._record(token)
+            if not request.status.in_flight:
+                raise CloudControlUsageError(
+                    f"request {token} is already finished ({request.status.value}): a progression "
+                    "moves in-flight requests only"
+                )
+            self._registry.set_progression(request, moves)
         return self.get_request(token)
 
     def advance(self, seconds: float) -> None:
         """Move the virtual clock on; requests due by then finish, finished ones past 7 days expire."""
         with self._service.lock:
-            self.clock.advance(seconds)
+            self.clock.advance(inputs.clock_move(self.clock.time(), seconds))
             self._registry.tick()
 
     @property
@@ -350,7 +367,7 @@ class FakeCloudControl:
 
     @progression.setter
     def progression(self, value: Progression) -> None:
-        self._service.progression = value
+        self._service.progression = inputs.progression(value)
 
     def script(
         self,
@@ -367,21 +384,21 @@ class FakeCloudControl:
         They finish as ``progression`` says and end as ``outcome`` says (e.g.
         ``Outcome.failed("NotStabilized")``), carrying ``hooks``; for ``times`` requests, or all.
         """
+        script = Script(
+            type_name=None if type_name is None else self._resource_type(type_name).type_name,
+            operation=None if operation is None else inputs.choice(Operation, operation, "operation"),
+            progression=inputs.optional_progression(progression),
+            outcome=inputs.outcome(outcome),
+            hooks=inputs.hooks(hooks),
+            times=None if times is None else inputs.count(times, "times"),
+        )
         with self._service.lock:
-            self._service.scripts.append(
-                Script(
-                    type_name=type_name,
-                    operation=None if operation is None else _enum(Operation, operation, "operation"),
-                    progression=progression,
-                    outcome=outcome,
-                    hooks=_hook_events(hooks),
-                    times=times,
-                )
-            )
+            self._service.scripts.append(script)
 
     # -- resources -----------------------------------------------------------------------------
 
     def _resource_type(self, type_name: str) -> ResourceType:
+        inputs.model_string(type_name, "TypeName", "type_name")
         resource_type = self._catalog.get(type_name)
         if resource_type is None:
             raise CloudControlUsageError(
@@ -406,16 +423,27 @@ class FakeCloudControl:
         region: str | None = None,
         account_id: str | None = None,
     ) -> Resource:
-        """Put an existing resource in the store (read-only properties are generated); returns it."""
+        """Put an existing resource in the store (read-only properties are generated); returns it.
+
+        ``identifier`` fills the primary identifier's properties that ``properties`` lack; it must not
+        contradict those it has.
+        """
         resource_type = self._resource_type(type_name)
-        region = region or self.region
-        account_id = account_id or self.account_id
-        full = resource_type.generate_read_only(properties, region=region, account_id=account_id)
-        identifier = identifier or resource_type.identifier_of(full)
-        assert identifier is not None
-        resource = StoredResource(type_name, identifier, full, (account_id, region))
+        given = inputs.json_object(properties, "properties")
+        region = self.region if region is None else inputs.region(region)
+        account_id = self.account_id if account_id is None else inputs.account_id(account_id)
+        if identifier is not None:
+            inputs.model_string(identifier, "Identifier", "identifier")
+            try:
+                given = resource_type.with_identifier(given, identifier)
+            except ValueError as error:
+                raise CloudControlUsageError(str(error)) from None
+        full = resource_type.generate_read_only(given, region=region, account_id=account_id)
+        identifier = resource_type.identifier_of(full)
+        assert identifier is not None, "generate_read_only fills the primary identifier"
+        resource = StoredResource(resource_type.type_name, identifier, full, (account_id, region))
         with self._service.lock:
-            if self._store.get(resource.scope, type_name, identifier) is not None:
+            if self._store.get(resource.scope, resource.type_name, identifier) is not None:
                 raise CloudControlUsageError(
                     f"{type_name} {identifier!r} already exists in {account_id}/{region}"
                 )
@@ -474,21 +502,22 @@ class FakeCloudControl:
         The failing calls change nothing. botocore sees the error as it would see AWS's: it retries a
         5xx or a throttle, so ``times`` counts attempts, retries included.
         """
-        if operation not in operation_names():
+        if not isinstance(operation, str) or operation not in operation_names():
             raise CloudControlUsageError(
                 f"unknown operation {operation!r}; one of {', '.join(sorted(operation_names()))}"
             )
-        if error_code not in error_specs():
+        if not isinstance(error_code, str) or error_code not in error_specs():
             raise CloudControlUsageError(
                 f"unknown error code {error_code!r}; one of {', '.join(sorted(error_specs()))}"
             )
-        if times < 1:
-            raise CloudControlUsageError(f"times must be 1 or more; got {times}")
+        inputs.text(message, "message")
+        status = inputs.status_code(status_code)
+        repeats = inputs.count(times, "times")
         if error_code == "ConcurrentOperationException" and message is None:
             message = concurrent_operation_message(None, new_token())
-        error = AWSError(error_code, message, status_code=status_code)
+        error = AWSError(error_code, message, status_code=status)
         with self._service.lock:
-            self._service.injected.setdefault(operation, deque()).extend([error] * times)
+            self._service.injected.setdefault(operation, deque()).extend([error] * repeats)
 
     @property
     def pending_errors(self) -> list[tuple[str, str]]:
@@ -533,11 +562,6 @@ class FakeCloudControl:
         return "\n".join(lines)
 
 
-@functools.cache
-def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
-
-
 _shared_clients: dict[str, BaseClient] = {}
 
 
@@ -550,7 +574,7 @@ def _client(region: str, **kwargs: Any) -> BaseClient:
         "aws_session_token": _CREDENTIALS.token,
     }
     options.update(kwargs)
-    client = _session().create_client("cloudcontrol", region_name=region, **options)
+    client = session().create_client("cloudcontrol", region_name=region, **options)
     if not kwargs:
         _shared_clients[region] = client
     return client

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from .errors import CloudControlUsageError
 from .models import HandlerErrorCode, OperationStatus
 
 ProgressionKind = Literal["immediate", "reads", "duration", "manual"]
@@ -34,16 +36,21 @@ class Progression:
     @classmethod
     def after_reads(cls, reads: int) -> Progression:
         """Finish on the ``reads``-th status read (1 = the first read already shows the outcome)."""
-        if reads < 1:
-            raise ValueError(f"after_reads needs at least 1 read, got {reads}")
+        if isinstance(reads, bool) or not isinstance(reads, int) or reads < 1:
+            raise CloudControlUsageError(f"after_reads needs a whole number of reads, 1 or more; got {reads!r}")
         return cls("reads", reads=reads)
 
     @classmethod
     def after(cls, seconds: float) -> Progression:
         """Finish once ``seconds`` of virtual time have passed since the request started."""
-        if seconds < 0:
-            raise ValueError(f"after needs a duration of 0 seconds or more, got {seconds}")
-        return cls("duration", seconds=seconds)
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise CloudControlUsageError(f"after needs a number of seconds; got {seconds!r}")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise CloudControlUsageError(
+                f"after needs a finite duration of 0 seconds or more (for never, Progression.manual()); "
+                f"got {seconds!r}"
+            )
+        return cls("duration", seconds=float(seconds))
 
     @classmethod
     def manual(cls) -> Progression:
@@ -74,7 +81,14 @@ class Outcome(NamedTuple):
     @classmethod
     def failed(cls, error_code: HandlerErrorCode | str, status_message: str | None = None) -> Outcome:
         """A FAILED outcome with the handler error code (e.g. ``AlreadyExists``)."""
-        return cls(OperationStatus.FAILED, HandlerErrorCode(error_code), status_message)
+        try:
+            code = HandlerErrorCode(error_code)
+        except ValueError:
+            choices = ", ".join(member.value for member in HandlerErrorCode)
+            raise CloudControlUsageError(
+                f"Outcome.failed needs a handler error code, one of {choices}; got {error_code!r}"
+            ) from None
+        return cls(OperationStatus.FAILED, code, status_message)
 
 
 SUCCEEDED = Outcome()

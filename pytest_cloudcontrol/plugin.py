@@ -20,16 +20,30 @@ if TYPE_CHECKING:
     from .fake import FakeCloudControl
 
 _MARKER = "cloudcontrol"
+_BLOCK_OPTION = "cloudcontrol_block_real_calls"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ``cloudcontrol_block_real_calls`` ini option."""
+    parser.addini(
+        _BLOCK_OPTION,
+        "fail every Cloud Control call made while no fake is active, instead of sending it to AWS",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``cloudcontrol`` marker."""
+    """Register the ``cloudcontrol`` marker; block real calls if the ini option says so."""
     config.addinivalue_line(
         "markers",
         "cloudcontrol(**options): options of the cloudcontrol fixture: the keyword arguments of "
         "FakeCloudControl (region, account_id, fast, progression, ...) and "
         "assert_all_errors_raised=False to allow injected errors that were never raised.",
     )
+    if config.getini(_BLOCK_OPTION):
+        botocore_hook.block_real_calls(config)
+        config.add_cleanup(lambda: botocore_hook.unblock_real_calls(config))
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -53,14 +67,22 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
     """
     from .fake import FakeCloudControl
 
+    from .errors import CloudControlUsageError
+
     options = _options(request)
     assert_all_errors_raised = options.pop("assert_all_errors_raised", True)
     try:
         fake = FakeCloudControl(**options)
-    except TypeError as error:
+    except (TypeError, CloudControlUsageError) as error:
         raise pytest.UsageError(f"@pytest.mark.cloudcontrol: {error}") from None
-    with fake:
+    # A test that monkeypatches the environment gets the fake's changes in the same undo log, so
+    # they unwind in order whichever fixture came first.
+    monkeypatch = request.getfixturevalue("monkeypatch") if "monkeypatch" in request.fixturenames else None
+    fake.start(monkeypatch=monkeypatch)
+    try:
         yield fake
+    finally:
+        fake.stop()
     pending = fake.pending_errors
     if assert_all_errors_raised and pending:
         listed = ", ".join(f"{code} for {operation}" for operation, code in pending)

@@ -327,6 +327,9 @@ class RequestRegistry:
         record.effect = effect
         record.forced = forced
         record.queued = queued
+        # Scheduled first: it is the one step that runs the caller's objects (the progression), so a
+        # failure leaves the registry as it was (a stale heap entry is skipped).
+        self._scheduled(record, self.clock.time())
         self._by_token[record.request_token] = record
         self._by_seq[seq] = record
         in_scope = self._in_scope.get(record.scope)
@@ -336,7 +339,6 @@ class RequestRegistry:
         self._index(record)
         if record.status in _IN_FLIGHT:
             self._claim(record)
-        self._scheduled(record, self.clock.time())
         return record
 
     def read(self, record: RequestRecord) -> None:
@@ -379,7 +381,11 @@ class RequestRegistry:
         error_code: HandlerErrorCode | None = None,
         status_message: str | None = None,
     ) -> None:
-        """Put a request in a status directly, without running its effect."""
+        """Put a request in a status directly: no effect runs, and an in-flight status stays as set.
+
+        The request moves on again only when the test says so (``finish``, ``set_progression``).
+        """
+        record.progression = _MANUAL
         self._change(record, status, error_code, status_message)
 
     def set_progression(self, record: RequestRecord, progression: Progression) -> None:

@@ -173,6 +173,33 @@ class ResourceType:
             parts.append(value if isinstance(value, str) else _identifier_text(value))
         return "|".join(parts)
 
+    def with_identifier(self, properties: Mapping[str, Any], identifier: str) -> dict[str, Any]:
+        """Return a copy of ``properties`` holding the primary identifier's values that ``identifier`` names.
+
+        A compound identifier names its parts joined by ``|``, in the order of the primary identifier.
+        Raises ``ValueError`` when it has another number of parts, or ``properties`` already hold
+        other values for them.
+        """
+        segments = self._identifier_segments
+        parts = identifier.split("|") if len(segments) > 1 else [identifier]
+        names = ", ".join("/".join(s) for s in segments)
+        if len(parts) != len(segments):
+            raise ValueError(
+                f"{identifier!r} is not an identifier of {self.type_name}: it has {len(segments)} part(s), "
+                f"{names}, joined by '|'"
+            )
+        result = dict(properties)
+        for part_segments, part in zip(segments, parts):
+            value = _lookup(result, part_segments)
+            if value is None:
+                _put(result, part_segments, part)
+            elif _identifier_text(value) != part:
+                raise ValueError(
+                    f"identifier {identifier!r} contradicts the properties: "
+                    f"{'/'.join(part_segments)} is {value!r}"
+                )
+        return result
+
     def generate_read_only(
         self, properties: Mapping[str, Any], *, region: str, account_id: str
     ) -> dict[str, Any]:
@@ -197,6 +224,10 @@ class ResourceType:
             for name in arn_names:
                 result[name] = arn
         return result
+
+    def read_only_values(self, properties: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the top-level read-only properties ``properties`` hold (an update keeps them)."""
+        return {name: properties[name] for name in _top_level_names(self.read_only) if name in properties}
 
     def create_only_violations(self, paths: Iterable[str]) -> list[str]:
         """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, sorted.

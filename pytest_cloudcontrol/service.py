@@ -21,7 +21,7 @@ from botocore import xform_name
 from .clock import VirtualClock
 from .codec import json_bytes, parse_json
 from .errors import AWSError, not_implemented
-from .lifecycle import SUCCEEDED, Outcome, Progression, handler_message
+from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
 from .models import (
     Call,
     HandlerErrorCode,
@@ -330,18 +330,12 @@ class CloudControlService:
                 return script
         return None
 
-    def create_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
-        """CreateResource: start a create; it fails later with AlreadyExists if the identifier is taken."""
-        type_name = params["TypeName"]
-        resource_type = self._type(type_name, "create")
-        desired = _properties(params["DesiredState"], "DesiredState")
-        if self.validate_desired_state:
-            from .schema_validation import validate_properties
+    # -- what finishing writes do (``Effect``s): API requests and seeded ones alike --------------
 
-            problems = validate_properties(resource_type, desired)
-            if problems:
-                raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
+    def _creates(self, resource_type: ResourceType, desired: dict[str, Any], scope: Scope) -> Effect:
+        """Create the resource, or fail with AlreadyExists if its identifier is taken."""
         account_id, region = scope
+        type_name = resource_type.type_name
 
         def create() -> Outcome:
             properties = resource_type.generate_read_only(desired, region=region, account_id=account_id)
@@ -353,6 +347,65 @@ class CloudControlService:
             self.store.put(StoredResource(type_name, identifier, properties, scope))
             return Outcome(identifier=identifier, resource_model=model)
 
+        return create
+
+    def _deletes(self, type_name: str, identifier: str | None, scope: Scope) -> Effect:
+        """Delete the resource, or fail with NotFound."""
+
+        def delete() -> Outcome:
+            if identifier is None or not self.store.delete(scope, type_name, identifier):
+                return Outcome.failed(HandlerErrorCode.NotFound)
+            return SUCCEEDED
+
+        return delete
+
+    def _replaces(
+        self, resource_type: ResourceType, identifier: str | None, model: dict[str, Any] | None, scope: Scope
+    ) -> Effect:
+        """Give the resource the properties of ``model`` (read-only ones kept), or fail with NotFound."""
+        type_name = resource_type.type_name
+
+        def replace() -> Outcome:
+            resource = None if identifier is None else self.store.get(scope, type_name, identifier)
+            if resource is None or identifier is None:
+                return Outcome.failed(HandlerErrorCode.NotFound)
+            if model is None:
+                return Outcome(resource_model=resource_type.without_write_only(resource.properties))
+            properties = {**model, **resource_type.read_only_values(resource.properties)}
+            self.store.put(StoredResource(type_name, identifier, properties, scope))
+            return Outcome(resource_model=resource_type.without_write_only(properties))
+
+        return replace
+
+    def seeded_effect(self, record: RequestRecord) -> Effect:
+        """What a seeded request does when it finishes: the change of the API request it stands for.
+
+        A CREATE creates a resource of its ``resource_model`` (and identifier), a DELETE deletes its
+        resource, an UPDATE gives its resource the ``resource_model``'s properties.
+        """
+        resource_type = self.catalog.get(record.type_name)
+        assert resource_type is not None, "seeding checks the type"
+        if record.operation == Operation.CREATE:
+            desired = dict(record.resource_model or {})
+            if record.identifier is not None:
+                desired = resource_type.with_identifier(desired, record.identifier)
+            return self._creates(resource_type, desired, record.scope)
+        if record.operation == Operation.DELETE:
+            return self._deletes(record.type_name, record.identifier, record.scope)
+        return self._replaces(resource_type, record.identifier, record.resource_model, record.scope)
+
+    def create_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """CreateResource: start a create; it fails later with AlreadyExists if the identifier is taken."""
+        type_name = params["TypeName"]
+        resource_type = self._type(type_name, "create")
+        desired = _properties(params["DesiredState"], "DesiredState")
+        if self.validate_desired_state:
+            from .schema_validation import validate_properties
+
+            problems = validate_properties(resource_type, desired)
+            if problems:
+                raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
+        create = self._creates(resource_type, desired, scope)
         return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
 
     def update_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
@@ -401,12 +454,7 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         self._type(type_name, "delete")
 
-        def delete() -> Outcome:
-            if not self.store.delete(scope, type_name, identifier):
-                return Outcome.failed(HandlerErrorCode.NotFound)
-            return SUCCEEDED
-
-        return self._start(params, scope, Operation.DELETE, identifier, delete)
+        return self._start(params, scope, Operation.DELETE, identifier, self._deletes(type_name, identifier, scope))
 
     def get_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """GetResource: the resource's current properties, write-only ones left out."""

@@ -474,7 +474,7 @@ def test_injected_error_only_hits_its_operation(cloudcontrol: FakeCloudControl, 
         ("CancelRequest", "ThrottlingException", 1, "unknown operation 'CancelRequest'"),
         ("cancel_resource_request", "ThrottlingException", 1, "unknown operation"),
         ("CancelResourceRequest", "Throttled", 1, "unknown error code 'Throttled'"),
-        ("CancelResourceRequest", "ThrottlingException", 0, "times must be 1 or more"),
+        ("CancelResourceRequest", "ThrottlingException", 0, "times must be between 1 and 1000"),
     ],
 )
 def test_inject_error_usage_errors(
