@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 from .errors import CloudControlUsageError
 from .lifecycle import Outcome, Progression
 from .models import HandlerErrorCode, HookProgressEvent, OperationStatus
+from .service import MAX_DOCUMENT_DEPTH
 from .service_model import raw_model, session
 
 E = TypeVar("E", bound=Enum)
 
-MAX_DEPTH = 100  # as deep as the service accepts a DesiredState (service.MAX_DOCUMENT_DEPTH)
+MAX_DEPTH = MAX_DOCUMENT_DEPTH  # as deep as the service accepts a DesiredState
 MAX_TIMES = 1000  # injected errors and scripted requests: more is a mistake (or a loop)
 # The clock stays where datetimes and AWS's timestamps can follow it (expiry adds 7 days).
 LATEST_TIME = datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp()
@@ -238,28 +239,29 @@ def json_object(value: Any, what: str) -> dict[str, Any]:
     """
     if not isinstance(value, Mapping):
         raise wrong(what, "a dict of property names to JSON values (not a JSON string)", value)
-    copied: dict[str, Any] = _json(value, what, MAX_DEPTH)
+    copied: dict[str, Any] = _json(value, what, 1)
     return copied
 
 
-def _json(value: Any, where: str, depth: int) -> Any:
+def _json(value: Any, where: str, level: int) -> Any:
+    # ``level`` counts as the service's json_depth does: the object is 1, each value one more.
+    if level > MAX_DEPTH:
+        raise CloudControlUsageError(f"{where} nests deeper than {MAX_DEPTH} levels, as AWS accepts none")
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise wrong(where, "a finite number (JSON has no NaN or Infinity)", value)
         return value
-    if depth == 0:
-        raise CloudControlUsageError(f"{where} nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
         result = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise wrong(f"{where} key", "a string", key)
-            result[key] = _json(item, f"{where}[{key!r}]", depth - 1)
+            result[key] = _json(item, f"{where}[{key!r}]", level + 1)
         return result
     if isinstance(value, (list, tuple)):
-        return [_json(item, f"{where}[{index}]", depth - 1) for index, item in enumerate(value)]
+        return [_json(item, f"{where}[{index}]", level + 1) for index, item in enumerate(value)]
     raise wrong(where, "a JSON value: str, int, float, bool, None, list or dict", value)
 
 
