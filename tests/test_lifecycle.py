@@ -704,3 +704,136 @@ def test_injected_error_fails_the_call_and_changes_nothing(
     assert excinfo.value.response["Error"] == {"Code": "GeneralServiceException", "Message": "nope"}
     assert cloudcontrol.requests == []
     assert cloudcontrol.resources == []
+
+
+# -- state rules: an error changes nothing, set_status only the status, seeded requests their change --
+
+
+class _BrokenProgression(Progression):
+    """A progression that fails when scheduled: stands in for any bug hit while a write registers."""
+
+    def due_time(self, started: float) -> float | None:
+        raise RuntimeError("broken progression")
+
+
+def test_a_create_answered_500_registers_nothing(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.script(LOG_GROUP, progression=_BrokenProgression("immediate"))
+
+    with pytest.raises(ClientError) as raised:
+        create(client, "g")
+
+    # Every attempt (botocore retries the 500) met the same clean state: never a ConcurrentOperation.
+    assert raised.value.response["Error"]["Code"] == "ServiceInternalErrorException"
+    assert {call.error_code for call in cloudcontrol.calls_to("CreateResource")} == {"ServiceInternalErrorException"}
+    assert len(cloudcontrol.calls_to("CreateResource")) > 1
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.resources == []
+
+
+def test_set_status_back_in_flight_does_not_make_the_change_again(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    created = create(client, "g")
+    client.delete_resource(TypeName=LOG_GROUP, Identifier="g")
+    assert state(client, created) == "SUCCESS" and not exists(client, "g")
+
+    cloudcontrol.set_status(created, "IN_PROGRESS")
+
+    assert [state(client, created) for _ in range(3)] == ["IN_PROGRESS"] * 3
+    assert not exists(client, "g")
+    assert cloudcontrol.resources == []
+
+
+def test_set_status_keeps_a_timed_request_where_it_was_put(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, identifier="g", progression=Progression.after(10)).request_token
+
+    cloudcontrol.set_status(token, "PENDING")
+    cloudcontrol.advance(60)
+
+    assert state(client, token) == "PENDING"
+    assert cloudcontrol.resources == []
+
+
+def test_a_seeded_create_that_completes_creates_its_resource(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, identifier="app", resource_model={"RetentionInDays": 7}
+    ).request_token
+
+    cloudcontrol.complete(token)
+
+    described = client.get_resource(TypeName=LOG_GROUP, Identifier="app")["ResourceDescription"]
+    assert json.loads(described["Properties"])["RetentionInDays"] == 7
+    assert json.loads(event(client, token)["ResourceModel"])["LogGroupName"] == "app"
+
+
+def test_a_seeded_create_without_identifier_creates_one_named_in_its_event(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, progression=Progression.after(30)).request_token
+
+    cloudcontrol.advance(30)
+
+    identifier = event(client, token)["Identifier"]
+    assert [resource.identifier for resource in cloudcontrol.resources] == [identifier]
+
+
+def test_a_seeded_create_of_an_existing_resource_fails_already_exists(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app"})
+    token = cloudcontrol.seed_request(LOG_GROUP, identifier="app").request_token
+
+    cloudcontrol.complete(token)
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"]) == ("FAILED", "AlreadyExists")
+    assert current["StatusMessage"] == f"Resource of type '{LOG_GROUP}' with identifier 'app' already exists."
+
+
+def test_a_seeded_delete_that_finishes_deletes_its_resource(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, operation="DELETE", identifier="app", progression=Progression.after(20)
+    ).request_token
+    with pytest.raises(ClientError, match="ConcurrentOperationException"):
+        client.delete_resource(TypeName=LOG_GROUP, Identifier="app")  # the seeded delete holds it
+
+    cloudcontrol.advance(20)
+
+    assert state(client, token) == "SUCCESS"
+    assert not exists(client, "app")
+
+
+def test_a_seeded_delete_of_a_missing_resource_fails_not_found(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, operation="DELETE", identifier="gone").request_token
+
+    cloudcontrol.complete(token)
+
+    assert (event(client, token)["OperationStatus"], event(client, token)["ErrorCode"]) == ("FAILED", "NotFound")
+
+
+def test_a_seeded_update_that_finishes_gives_its_resource_the_model(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    arn = cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app", "RetentionInDays": 1}).properties["Arn"]
+    token = cloudcontrol.seed_request(
+        LOG_GROUP,
+        operation="UPDATE",
+        identifier="app",
+        resource_model={"LogGroupName": "app", "RetentionInDays": 30},
+        progression=Progression.after_reads(1),
+    ).request_token
+
+    assert state(client, token) == "SUCCESS"
+
+    properties = cloudcontrol.get_resource(LOG_GROUP, "app").properties
+    assert properties == {"LogGroupName": "app", "RetentionInDays": 30, "Arn": arn}
+
+
+def test_a_seeded_request_that_fails_makes_no_change(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app"})
+    token = cloudcontrol.seed_request(LOG_GROUP, operation="DELETE", identifier="app").request_token
+
+    cloudcontrol.complete(token, "FAILED", error_code="Throttling")
+
+    assert exists(client, "app")
