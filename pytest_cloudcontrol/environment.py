@@ -16,8 +16,8 @@ from .transport.botocore_hook import FAKE_CREDENTIALS
 CREDENTIAL_VARIABLES: Mapping[str, str] = {
     "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS.access_key,
     "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS.secret_key,
-    "AWS_SESSION_TOKEN": FAKE_CREDENTIALS.token,
-    "AWS_SECURITY_TOKEN": FAKE_CREDENTIALS.token,
+    "AWS_SESSION_TOKEN": str(FAKE_CREDENTIALS.token),
+    "AWS_SECURITY_TOKEN": str(FAKE_CREDENTIALS.token),
 }
 # Unset while active, so nothing resolves a real profile's credentials.
 PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")

@@ -120,7 +120,9 @@ class FakeCloudControl:
         self._service.validate_desired_state = settings.validate_desired_state
         self._service.queue_concurrent_writes = settings.queue_concurrent_writes
         self._service.progression = settings.progression
-        endpoint = protocol.Endpoint(settings.region, settings.account_id, settings.accounts, not settings.fast)
+        endpoint = protocol.Endpoint(
+            settings.region, settings.account_id, settings.accounts, not settings.fast
+        )
         self._serve = functools.partial(protocol.serve, self._service, endpoint)
         self._stack = ExitStack()
         self.active = False
@@ -234,8 +236,10 @@ class FakeCloudControl:
                 resource_type.with_identifier(model or {}, identifier)
             except ValueError as error:
                 raise CloudControlUsageError(str(error)) from None
-        token = new_token() if request_token is None else inputs.model_string(
-            request_token, "RequestToken", "request_token"
+        token = (
+            new_token()
+            if request_token is None
+            else inputs.model_string(request_token, "RequestToken", "request_token")
         )
         scope = (
             self.account_id if account_id is None else inputs.account_id(account_id),

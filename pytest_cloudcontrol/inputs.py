@@ -59,14 +59,14 @@ def number(value: Any, what: str) -> float:
 
 def clock_move(now: float, seconds: Any) -> float:
     """Seconds to move a clock that stands at ``now`` (it must stay before the year 9999)."""
-    seconds = number(seconds, "advance(seconds)")
-    if now + seconds >= LATEST_TIME:
+    moved = number(seconds, "advance(seconds)")
+    if now + moved >= LATEST_TIME:
         raise wrong(
             "advance(seconds)",
             f"small enough to keep the clock before 9999 (at most {LATEST_TIME - now:.0f})",
-            seconds,
+            moved,
         )
-    return seconds
+    return moved
 
 
 def start_time(value: Any) -> float | None:
@@ -74,7 +74,7 @@ def start_time(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        value = value.timestamp()
+        value = float(value.timestamp())
     elif isinstance(value, bool) or not isinstance(value, (int, float)):
         raise wrong("start_time", "a datetime, epoch seconds or None", value)
     if not math.isfinite(value) or not 0 <= value < LATEST_TIME:

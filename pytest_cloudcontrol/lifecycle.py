@@ -37,7 +37,9 @@ class Progression:
     def after_reads(cls, reads: int) -> Progression:
         """Finish on the ``reads``-th status read (1 = the first read already shows the outcome)."""
         if isinstance(reads, bool) or not isinstance(reads, int) or reads < 1:
-            raise CloudControlUsageError(f"after_reads needs a whole number of reads, 1 or more; got {reads!r}")
+            raise CloudControlUsageError(
+                f"after_reads needs a whole number of reads, 1 or more; got {reads!r}"
+            )
         return cls("reads", reads=reads)
 
     @classmethod

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 # Installs the (inert) botocore handler now, before any test module makes a client.
-from .transport import botocore_hook  # noqa: F401
+from .transport import botocore_hook
 
 if TYPE_CHECKING:
     import responses
@@ -65,9 +65,8 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
     At teardown the test fails if an injected error was never raised (opt out with
     ``@pytest.mark.cloudcontrol(assert_all_errors_raised=False)``).
     """
-    from .fake import FakeCloudControl
-
     from .errors import CloudControlUsageError
+    from .fake import FakeCloudControl
 
     options = _options(request)
     assert_all_errors_raised = options.pop("assert_all_errors_raised", True)

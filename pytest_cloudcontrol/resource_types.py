@@ -189,7 +189,7 @@ class ResourceType:
                 f"{names}, joined by '|'"
             )
         result = dict(properties)
-        for part_segments, part in zip(segments, parts):
+        for part_segments, part in zip(segments, parts, strict=True):
             value = _lookup(result, part_segments)
             if value is None:
                 _put(result, part_segments, part)

@@ -454,7 +454,9 @@ class CloudControlService:
         type_name, identifier = params["TypeName"], params["Identifier"]
         self._type(type_name, "delete")
 
-        return self._start(params, scope, Operation.DELETE, identifier, self._deletes(type_name, identifier, scope))
+        return self._start(
+            params, scope, Operation.DELETE, identifier, self._deletes(type_name, identifier, scope)
+        )
 
     def get_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """GetResource: the resource's current properties, write-only ones left out."""

@@ -26,7 +26,9 @@ def test_seeding_a_token_twice_is_refused(cloudcontrol: FakeCloudControl) -> Non
 
 
 def test_seeding_a_bad_value_names_it(cloudcontrol: FakeCloudControl) -> None:
-    with pytest.raises(CloudControlUsageError, match=r"hooks\[0\]\.hook_type_name: Input should be a valid string"):
+    with pytest.raises(
+        CloudControlUsageError, match=r"hooks\[0\]\.hook_type_name: Input should be a valid string"
+    ):
         cloudcontrol.seed_request("AWS::Logs::LogGroup", hooks=[{"hook_type_name": 5}])
 
 

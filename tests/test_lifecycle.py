@@ -724,7 +724,9 @@ def test_a_create_answered_500_registers_nothing(cloudcontrol: FakeCloudControl,
 
     # Every attempt (botocore retries the 500) met the same clean state: never a ConcurrentOperation.
     assert raised.value.response["Error"]["Code"] == "ServiceInternalErrorException"
-    assert {call.error_code for call in cloudcontrol.calls_to("CreateResource")} == {"ServiceInternalErrorException"}
+    assert {call.error_code for call in cloudcontrol.calls_to("CreateResource")} == {
+        "ServiceInternalErrorException"
+    }
     assert len(cloudcontrol.calls_to("CreateResource")) > 1
     assert cloudcontrol.requests == []
     assert cloudcontrol.resources == []
@@ -735,7 +737,8 @@ def test_set_status_back_in_flight_does_not_make_the_change_again(
 ) -> None:
     created = create(client, "g")
     client.delete_resource(TypeName=LOG_GROUP, Identifier="g")
-    assert state(client, created) == "SUCCESS" and not exists(client, "g")
+    assert state(client, created) == "SUCCESS"
+    assert not exists(client, "g")
 
     cloudcontrol.set_status(created, "IN_PROGRESS")
 
@@ -744,8 +747,12 @@ def test_set_status_back_in_flight_does_not_make_the_change_again(
     assert cloudcontrol.resources == []
 
 
-def test_set_status_keeps_a_timed_request_where_it_was_put(cloudcontrol: FakeCloudControl, client: Any) -> None:
-    token = cloudcontrol.seed_request(LOG_GROUP, identifier="g", progression=Progression.after(10)).request_token
+def test_set_status_keeps_a_timed_request_where_it_was_put(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, identifier="g", progression=Progression.after(10)
+    ).request_token
 
     cloudcontrol.set_status(token, "PENDING")
     cloudcontrol.advance(60)
@@ -754,7 +761,9 @@ def test_set_status_keeps_a_timed_request_where_it_was_put(cloudcontrol: FakeClo
     assert cloudcontrol.resources == []
 
 
-def test_a_seeded_create_that_completes_creates_its_resource(cloudcontrol: FakeCloudControl, client: Any) -> None:
+def test_a_seeded_create_that_completes_creates_its_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
     token = cloudcontrol.seed_request(
         LOG_GROUP, identifier="app", resource_model={"RetentionInDays": 7}
     ).request_token
@@ -790,7 +799,9 @@ def test_a_seeded_create_of_an_existing_resource_fails_already_exists(
     assert current["StatusMessage"] == f"Resource of type '{LOG_GROUP}' with identifier 'app' already exists."
 
 
-def test_a_seeded_delete_that_finishes_deletes_its_resource(cloudcontrol: FakeCloudControl, client: Any) -> None:
+def test_a_seeded_delete_that_finishes_deletes_its_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
     cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app"})
     token = cloudcontrol.seed_request(
         LOG_GROUP, operation="DELETE", identifier="app", progression=Progression.after(20)
@@ -804,18 +815,25 @@ def test_a_seeded_delete_that_finishes_deletes_its_resource(cloudcontrol: FakeCl
     assert not exists(client, "app")
 
 
-def test_a_seeded_delete_of_a_missing_resource_fails_not_found(cloudcontrol: FakeCloudControl, client: Any) -> None:
+def test_a_seeded_delete_of_a_missing_resource_fails_not_found(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP, operation="DELETE", identifier="gone").request_token
 
     cloudcontrol.complete(token)
 
-    assert (event(client, token)["OperationStatus"], event(client, token)["ErrorCode"]) == ("FAILED", "NotFound")
+    assert (event(client, token)["OperationStatus"], event(client, token)["ErrorCode"]) == (
+        "FAILED",
+        "NotFound",
+    )
 
 
 def test_a_seeded_update_that_finishes_gives_its_resource_the_model(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
-    arn = cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app", "RetentionInDays": 1}).properties["Arn"]
+    arn = cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app", "RetentionInDays": 1}).properties[
+        "Arn"
+    ]
     token = cloudcontrol.seed_request(
         LOG_GROUP,
         operation="UPDATE",

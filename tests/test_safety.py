@@ -1,5 +1,8 @@
-"""What the fake guarantees: no call escapes to a real endpoint, no real credentials are used, and
-botocore and the environment come back as they were, whatever the order fakes stop in."""
+"""What the fake guarantees: no escape to a real endpoint, no real credentials, restore in any order.
+
+No call leaves the process, no real secret signs one, and botocore and the environment come back as
+they were, whatever the order fakes stop in.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ import botocore.waiter
 import pytest
 from botocore.exceptions import HTTPClientError
 
-from pytest_cloudcontrol import FakeCloudControl, RealEndpointError
+from pytest_cloudcontrol import FakeCloudControl
 from pytest_cloudcontrol.transport import botocore_hook
 
 INNER = ("-p", "no:hypothesispytest", "-p", "no:randomly")
@@ -281,7 +284,8 @@ def test_block_real_calls_fails_calls_without_a_fake(pytester: pytest.Pytester) 
         def test_without_the_fixture():
             with pytest.raises(RealEndpointError) as raised:
                 client().list_resource_requests()
-            assert "ListResourceRequests was called while no Cloud Control fake is active" in str(raised.value)
+            message = str(raised.value)
+            assert "ListResourceRequests was called while no Cloud Control fake is active" in message
             assert "Use the `cloudcontrol` fixture" in str(raised.value)
 
         def test_with_the_fixture(cloudcontrol):

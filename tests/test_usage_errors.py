@@ -1,5 +1,7 @@
-"""A test's own mistakes: every public input is checked where it is given, raises a
-``CloudControlUsageError`` that says what to pass, and leaves the fake exactly as it was."""
+"""A test's own mistakes: every public input is checked where it is given.
+
+A bad one raises a ``CloudControlUsageError`` that says what to pass, and leaves the fake as it was.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +47,11 @@ def _set_progression(fake: FakeCloudControl, value: Any) -> None:
 
 MISUSES: list[tuple[str, Misuse, str]] = [
     # time
-    ("advance(nan)", lambda f, t: f.advance(NAN), r"advance\(seconds\) must be finite and 0 or more; got nan"),
+    (
+        "advance(nan)",
+        lambda f, t: f.advance(NAN),
+        r"advance\(seconds\) must be finite and 0 or more; got nan",
+    ),
     ("advance(inf)", lambda f, t: f.advance(INF), "must be finite"),
     ("advance(1e12)", lambda f, t: f.advance(1e12), "keep the clock before 9999"),
     ("advance('5')", lambda f, t: f.advance("5"), r"must be a number of seconds \(int or float\); got '5'"),
@@ -57,7 +63,11 @@ MISUSES: list[tuple[str, Misuse, str]] = [
     ("Progression.after('5')", lambda f, t: Progression.after("5"), "a number of seconds; got '5'"),
     ("Progression.after_reads(1.5)", lambda f, t: Progression.after_reads(1.5), "whole number of reads"),
     ("Outcome.failed('Oops')", lambda f, t: Outcome.failed("Oops"), "one of NotUpdatable.*got 'Oops'"),
-    ("seed progression='manual'", lambda f, t: f.seed_request(TYPE, progression="manual"), "must be a Progression"),
+    (
+        "seed progression='manual'",
+        lambda f, t: f.seed_request(TYPE, progression="manual"),
+        "must be a Progression",
+    ),
     ("seed outcome='FAILED'", lambda f, t: f.seed_request(TYPE, outcome="FAILED"), "must be an Outcome"),
     (
         "seed outcome FAILED without code",
@@ -69,8 +79,16 @@ MISUSES: list[tuple[str, Misuse, str]] = [
         lambda f, t: f.seed_request(TYPE, outcome=Outcome("CANCEL_COMPLETE")),
         r"outcome\.status must be SUCCESS or FAILED",
     ),
-    ("fake.progression = 'immediate'", lambda f, t: _set_progression(f, "immediate"), "must be a Progression"),
-    ("set_progression(token, 'manual')", lambda f, t: f.set_progression(t, "manual"), "must be a Progression"),
+    (
+        "fake.progression = 'immediate'",
+        lambda f, t: _set_progression(f, "immediate"),
+        "must be a Progression",
+    ),
+    (
+        "set_progression(token, 'manual')",
+        lambda f, t: f.set_progression(t, "manual"),
+        "must be a Progression",
+    ),
     ("script(progression='x')", lambda f, t: f.script(TYPE, progression="x"), "must be a Progression"),
     ("script(outcome='FAILED')", lambda f, t: f.script(TYPE, outcome="FAILED"), "must be an Outcome"),
     ("script(times=0)", lambda f, t: f.script(TYPE, times=0), "times must be between 1 and 1000"),
@@ -85,28 +103,56 @@ MISUSES: list[tuple[str, Misuse, str]] = [
         lambda f, t: f.seed_request(TYPE, resource_model='{"a": 1}'),
         r"must be a dict of property names to JSON values \(not a JSON string\)",
     ),
-    ("resource_model 900 deep", lambda f, t: f.seed_request(TYPE, resource_model=_nested(900)), "deeper than 100"),
-    ("resource_model 101 deep", lambda f, t: f.seed_request(TYPE, resource_model=_nested(101)), "deeper than 100"),
-    ("resource_model NaN", lambda f, t: f.seed_request(TYPE, resource_model={"X": NAN}), r"\['X'\] must be a finite"),
+    (
+        "resource_model 900 deep",
+        lambda f, t: f.seed_request(TYPE, resource_model=_nested(900)),
+        "deeper than 100",
+    ),
+    (
+        "resource_model 101 deep",
+        lambda f, t: f.seed_request(TYPE, resource_model=_nested(101)),
+        "deeper than 100",
+    ),
+    (
+        "resource_model NaN",
+        lambda f, t: f.seed_request(TYPE, resource_model={"X": NAN}),
+        r"\['X'\] must be a finite",
+    ),
     (
         "resource_model Infinity",
         lambda f, t: f.seed_request(TYPE, resource_model={"X": [INF]}),
         r"resource_model\['X'\]\[0\] must be a finite number",
     ),
-    ("resource_model int key", lambda f, t: f.seed_request(TYPE, resource_model={1: "a"}), "key must be a string"),
+    (
+        "resource_model int key",
+        lambda f, t: f.seed_request(TYPE, resource_model={1: "a"}),
+        "key must be a string",
+    ),
     (
         "resource_model of an object",
         lambda f, t: f.seed_request(TYPE, resource_model={"X": object()}),
         "must be a JSON value",
     ),
     # type names, tokens, identifiers, places
-    ("unknown type", lambda f, t: f.seed_request("AWS::No::Such"), "unknown resource type 'AWS::No::Such'.*register_type"),
+    (
+        "unknown type",
+        lambda f, t: f.seed_request("AWS::No::Such"),
+        "unknown resource type 'AWS::No::Such'.*register_type",
+    ),
     ("malformed type", lambda f, t: f.seed_request("LogGroup"), r"type_name must be a string of 10 to 196"),
     ("type that is not text", lambda f, t: f.seed_request(5), "type_name must be a string"),
-    ("empty token", lambda f, t: f.seed_request(TYPE, request_token=""), "request_token must be a string of 1 to 128"),
+    (
+        "empty token",
+        lambda f, t: f.seed_request(TYPE, request_token=""),
+        "request_token must be a string of 1 to 128",
+    ),
     ("bad token", lambda f, t: f.seed_request(TYPE, request_token="bad token!"), r"\[-A-Za-z0-9\+/=\]\+"),
     ("long token", lambda f, t: f.seed_request(TYPE, request_token="a" * 129), "1 to 128 characters"),
-    ("empty identifier", lambda f, t: f.seed_request(TYPE, identifier=""), "identifier must be a string of 1"),
+    (
+        "empty identifier",
+        lambda f, t: f.seed_request(TYPE, identifier=""),
+        "identifier must be a string of 1",
+    ),
     ("region", lambda f, t: f.seed_request(TYPE, region="nowhere"), "region must be an AWS Region name"),
     ("account", lambda f, t: f.seed_request(TYPE, account_id=12), "12-digit account id"),
     (
@@ -144,18 +190,42 @@ MISUSES: list[tuple[str, Misuse, str]] = [
         lambda f, t: f.inject_error("CancelResourceRequest", "ThrottlingException", status_code=200),
         "from 400 to 599",
     ),
-    ("times 1.5", lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=1.5), "a whole number"),
-    ("times '2'", lambda f, t: f.inject_error("GetResource", "ThrottlingException", times="2"), "a whole number"),
-    ("times None", lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=None), "a whole number"),
-    ("times 10**7", lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=10**7), "1 and 1000"),
-    ("operation list", lambda f, t: f.inject_error(["GetResource"], "ThrottlingException"), "unknown operation"),
+    (
+        "times 1.5",
+        lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=1.5),
+        "a whole number",
+    ),
+    (
+        "times '2'",
+        lambda f, t: f.inject_error("GetResource", "ThrottlingException", times="2"),
+        "a whole number",
+    ),
+    (
+        "times None",
+        lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=None),
+        "a whole number",
+    ),
+    (
+        "times 10**7",
+        lambda f, t: f.inject_error("GetResource", "ThrottlingException", times=10**7),
+        "1 and 1000",
+    ),
+    (
+        "operation list",
+        lambda f, t: f.inject_error(["GetResource"], "ThrottlingException"),
+        "unknown operation",
+    ),
     # finishing requests
     (
         "complete SUCCESS with an error code",
         lambda f, t: f.complete(t, "SUCCESS", error_code="NotFound"),
         r"takes no error_code.*complete\(token, 'FAILED', error_code='NotFound'\)",
     ),
-    ("set_status with a bad code", lambda f, t: f.set_status(t, "FAILED", error_code="Oops"), "error_code must be"),
+    (
+        "set_status with a bad code",
+        lambda f, t: f.set_status(t, "FAILED", error_code="Oops"),
+        "error_code must be",
+    ),
 ]
 
 
@@ -212,11 +282,20 @@ def test_every_bad_option_is_named_at_once() -> None:
 
 
 def test_regions_of_every_partition_are_accepted() -> None:
-    for region in ("us-east-1", "eu-central-2", "cn-north-1", "us-gov-west-1", "us-isob-east-1", "il-central-1"):
+    for region in (
+        "us-east-1",
+        "eu-central-2",
+        "cn-north-1",
+        "us-gov-west-1",
+        "us-isob-east-1",
+        "il-central-1",
+    ):
         assert FakeCloudControl(region=region).region == region
 
 
-def test_a_model_exactly_as_deep_as_aws_accepts_is_seeded(cloudcontrol: FakeCloudControl, client: Any) -> None:
+def test_a_model_exactly_as_deep_as_aws_accepts_is_seeded(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
     token = cloudcontrol.seed_request(TYPE, resource_model=_nested(100)).request_token
 
     event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]

@@ -140,15 +140,18 @@ def install() -> None:
 
 # -- the guards, patched into botocore only while a fake is active or real calls are blocked ------
 
-_original_send = botocore.endpoint.Endpoint._send
-_original_create_client = botocore.session.Session.create_client
+# Typed loosely: ``_send`` and ``_endpoint_prefix`` are botocore's private names (stable since 1.0).
+_Endpoint: Any = botocore.endpoint.Endpoint
+_Session: Any = botocore.session.Session
+_original_send = _Endpoint._send
+_original_create_client = _Session.create_client
 _CREDENTIAL_ARGUMENTS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 _FIRST_CREDENTIAL_POSITION = 5  # create_client(service_name, region, api_version, ssl, verify, url, key...)
 
 
-def _guarded_send(self: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> Any:
+def _guarded_send(self: Any, request: AWSPreparedRequest) -> Any:
     """``Endpoint._send``: refuse a Cloud Control request that would leave the process."""
-    if self._endpoint_prefix == ENDPOINT_PREFIX and (_active or _blocking):
+    if getattr(self, "_endpoint_prefix", None) == ENDPOINT_PREFIX and (_active or _blocking):
         from ..errors import RealEndpointError
 
         target = request.headers.get("X-Amz-Target") or b""
@@ -164,10 +167,10 @@ def _guarded_send(self: botocore.endpoint.Endpoint, request: AWSPreparedRequest)
     return _original_send(self, request)
 
 
-def _guarded_create_client(self: botocore.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
-    """``Session.create_client``: a cloudcontrol client made while a fake is active uses no credential
-    provider (profiles, STS, SSO, instance metadata, ``credential_process``).
+def _guarded_create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+    """``Session.create_client``: a cloudcontrol client made while a fake is active loads no credentials.
 
+    No credential provider runs for it (profiles, STS, SSO, instance metadata, ``credential_process``).
     It keeps explicit credentials and credentials its session already loaded; otherwise it gets the
     access key id of ``AWS_ACCESS_KEY_ID`` (the fake's, unless the test set another for ``accounts=``).
     """
@@ -187,18 +190,18 @@ def _guarded_create_client(self: botocore.session.Session, service_name: str, *a
 
 def _sync_guards() -> None:
     """Patch the guards in while a fake is active or calls are blocked; take them out after."""
-    endpoint, session = botocore.endpoint.Endpoint, botocore.session.Session
+    endpoint, session = _Endpoint, _Session
     if _active or _blocking:
         if endpoint.__dict__.get("_send") is _original_send:
-            endpoint._send = _guarded_send  # type: ignore[method-assign]
+            endpoint._send = _guarded_send
         if session.__dict__.get("create_client") is _original_create_client:
-            session.create_client = _guarded_create_client  # type: ignore[method-assign]
+            session.create_client = _guarded_create_client
         return
     # Put back only what is still ours: another library may have patched over it since.
     if endpoint.__dict__.get("_send") is _guarded_send:
-        endpoint._send = _original_send  # type: ignore[method-assign]
+        endpoint._send = _original_send
     if session.__dict__.get("create_client") is _guarded_create_client:
-        session.create_client = _original_create_client  # type: ignore[method-assign]
+        session.create_client = _original_create_client
 
 
 def activate(serve: Serve, *, unsigned: bool = False) -> None:
