@@ -83,8 +83,6 @@ def leave(holder: object) -> None:
         if _holders[index] is holder:
             del _holders[index]
             break
-    else:
-        return
     if not _holders and _undo is not None:
         undo, _undo = _undo, None
         undo()

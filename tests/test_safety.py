@@ -27,7 +27,7 @@ import botocore.waiter
 import pytest
 from botocore.exceptions import HTTPClientError
 
-from pytest_cloudcontrol import FakeCloudControl
+from pytest_cloudcontrol import FakeCloudControl, RealEndpointError
 from pytest_cloudcontrol.transport import botocore_hook
 
 INNER = ("-p", "no:hypothesispytest", "-p", "no:randomly")
@@ -458,3 +458,73 @@ def test_an_operation_the_fake_lacks_answers_a_clear_error(pytester: pytest.Pyte
     )
 
     pytester.runpytest_subprocess(*INNER).assert_outcomes(passed=2)
+
+
+def _without_the_handler(client: Any) -> Any:
+    """A client as one made before pytest_cloudcontrol was imported: no before-send handler."""
+    client.meta.events.unregister("before-send.cloudcontrol", botocore_hook._answer)
+    return client
+
+
+def test_a_client_without_the_handler_is_refused_in_process(no_network: list[Any]) -> None:
+    client = _without_the_handler(
+        boto3.client(
+            "cloudcontrol", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+    )
+
+    with FakeCloudControl(), pytest.raises(RealEndpointError, match="made before pytest_cloudcontrol"):
+        client.get_resource_request_status(RequestToken="t")
+
+
+def test_a_client_without_the_handler_is_refused_while_blocking(no_network: list[Any]) -> None:
+    client = _without_the_handler(
+        boto3.client(
+            "cloudcontrol", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+    )
+    owner = object()
+    botocore_hook.block_real_calls(owner)
+    try:
+        with pytest.raises(RealEndpointError, match="GetResourceRequestStatus was called while no"):
+            client.get_resource_request_status(RequestToken="t")
+    finally:
+        botocore_hook.unblock_real_calls(owner)
+
+    assert botocore.endpoint.Endpoint._send is botocore_hook._original_send
+
+
+def test_a_patch_made_over_the_guards_is_left_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeCloudControl().start()
+    theirs = botocore_hook._original_send
+
+    def their_send(self: Any, request: Any) -> Any:
+        return theirs(self, request)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", their_send)
+    fake.stop()
+
+    assert botocore.endpoint.Endpoint._send is their_send
+    assert botocore.session.Session.create_client is botocore_hook._original_create_client
+
+
+def test_each_access_key_signs_with_the_fake_secret_every_time() -> None:
+    with FakeCloudControl(accounts={"AKIAOTHER": "222222222222"}) as fake:
+        other = boto3.client(
+            "cloudcontrol",
+            region_name="us-east-1",
+            aws_access_key_id="AKIAOTHER",
+            aws_secret_access_key="real",
+        )
+        other.list_resource_requests()
+        other.list_resource_requests()
+
+    assert [call.account_id for call in fake.calls] == ["222222222222"] * 2
+
+
+def test_a_client_made_with_its_own_keys_while_active_keeps_them(cloudcontrol: FakeCloudControl) -> None:
+    client = boto3.Session(aws_access_key_id="AKIAMINE", aws_secret_access_key="real").client(
+        "cloudcontrol", region_name="us-east-1"
+    )
+
+    assert client._request_signer._credentials.access_key == "AKIAMINE"

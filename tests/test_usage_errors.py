@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_cloudcontrol import CloudControlUsageError, FakeCloudControl, Outcome, Progression
+from pytest_cloudcontrol.settings import FakeSettings
 
 TYPE = "AWS::Logs::LogGroup"
 NAN, INF = math.nan, math.inf
@@ -318,3 +319,41 @@ def test_a_seeded_resource_takes_its_identifier_into_its_properties(cloudcontrol
 
     assert resource.identifier == "rtb-1|0.0.0.0/0"
     assert (resource.properties["RouteTableId"], resource.properties["CidrBlock"]) == ("rtb-1", "0.0.0.0/0")
+
+
+def test_more_bad_arguments_name_what_to_pass(cloudcontrol: FakeCloudControl) -> None:
+    with pytest.raises(CloudControlUsageError, match="status_message must be a string or None; got 5"):
+        cloudcontrol.seed_request(TYPE, status_message=5)
+    with pytest.raises(CloudControlUsageError, match="accounts must be keyed by access key ids"):
+        FakeCloudControl(accounts={"not a key!": "123456789012"})
+    with pytest.raises(CloudControlUsageError, match=r"hooks\[0\]\.colour: unknown field"):
+        cloudcontrol.seed_request(TYPE, hooks=[{"hook_type_name": "Org::Svc::Hook", "colour": "red"}])
+    with pytest.raises(CloudControlUsageError, match="unknown option 'regoin'"):
+        FakeSettings.of({"regoin": "eu-west-1"})
+    token = cloudcontrol.seed_request(TYPE, status="SUCCESS").request_token
+    with pytest.raises(
+        CloudControlUsageError, match="already finished .SUCCESS.: a progression moves in-flight"
+    ):
+        cloudcontrol.set_progression(token, Progression.immediate())
+    assert cloudcontrol.requests[0].status == "SUCCESS"
+
+
+def test_good_arguments_of_every_kind_are_taken(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    from pytest_cloudcontrol import HookProgressEvent
+
+    hook = HookProgressEvent(hook_type_name="Org::Svc::Hook")
+    seeded = cloudcontrol.seed_request(
+        TYPE,
+        resource_model={"LogGroupName": "g", "Ratio": 1.5, "Tags": ({"Key": "k", "Value": "v"},), "On": None},
+        hooks=[hook],
+        outcome=Outcome(),
+        status_message="working",
+    )
+
+    assert seeded.resource_model == {
+        "LogGroupName": "g",
+        "Ratio": 1.5,
+        "Tags": [{"Key": "k", "Value": "v"}],
+        "On": None,
+    }
+    assert client.get_resource_request_status(RequestToken=seeded.request_token)["HooksProgressEvent"]
