@@ -332,7 +332,7 @@ def test_more_bad_arguments_name_what_to_pass(cloudcontrol: FakeCloudControl) ->
         FakeSettings.of({"regoin": "eu-west-1"})
     token = cloudcontrol.seed_request(TYPE, status="SUCCESS").request_token
     with pytest.raises(
-        CloudControlUsageError, match="already finished .SUCCESS.: a progression moves in-flight"
+        CloudControlUsageError, match=r"already finished \(SUCCESS\): a progression moves in-flight"
     ):
         cloudcontrol.set_progression(token, Progression.immediate())
     assert cloudcontrol.requests[0].status == "SUCCESS"
