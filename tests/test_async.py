@@ -393,3 +393,32 @@ def test_fast_mode_serves_unsigned_async_requests(cloudcontrol: FakeCloudControl
 
     assert run(test)["ProgressEvent"]["OperationStatus"] == "CANCEL_IN_PROGRESS"
     cloudcontrol.assert_cancelled(token)
+
+
+# -- credentials -----------------------------------------------------------------------------------
+
+
+@pytest.mark.cloudcontrol(accounts={"AKIAOTHER": "222222222222"})
+def test_an_async_client_keeps_its_access_key_and_signs_with_the_fake_secret(
+    cloudcontrol: FakeCloudControl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.auth
+
+    secrets: list[str] = []
+    add_auth = botocore.auth.SigV4Auth.add_auth
+
+    def spy(self: botocore.auth.SigV4Auth, request: Any) -> None:
+        secrets.append(self.credentials.secret_key)
+        add_auth(self, request)
+
+    monkeypatch.setattr(botocore.auth.SigV4Auth, "add_auth", spy)
+
+    async def twice(client: Any) -> None:
+        await client.list_resource_requests()
+        await client.list_resource_requests()
+
+    run(twice, aws_access_key_id="AKIAOTHER", aws_secret_access_key="real")
+    run(twice)
+
+    assert [call.account_id for call in cloudcontrol.calls] == ["222222222222"] * 2 + ["123456789012"] * 2
+    assert set(secrets) == {"testing"}

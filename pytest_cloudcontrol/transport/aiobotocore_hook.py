@@ -72,3 +72,22 @@ async def answer(serve: Serve, request: AWSPreparedRequest) -> AWSResponse:
     body = _Body(response.body)
     aio_response: AWSResponse = AioAWSResponse(request.url, response.status, wire_headers, body)
     return aio_response
+
+
+_signing: dict[str, Any] = {}
+
+
+def signing_credentials(own: object) -> Any:
+    """``botocore_hook``'s signing credentials, as aiobotocore's signer awaits them (``AioCredentials``).
+
+    The client's access key id when it has a static one, the fake's secret always.
+    """
+    from aiobotocore.credentials import AioCredentials
+
+    from .botocore_hook import FAKE_CREDENTIALS
+
+    key = own.access_key if type(own) is AioCredentials else FAKE_CREDENTIALS.access_key
+    credentials = _signing.get(key)
+    if credentials is None:
+        credentials = _signing[key] = AioCredentials(key, FAKE_CREDENTIALS.secret_key, FAKE_CREDENTIALS.token)
+    return credentials

@@ -32,6 +32,7 @@ import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
+from botocore.signers import RequestSigner
 
 from ..http import HttpRequest, HttpResponse, body_bytes
 
@@ -119,7 +120,13 @@ def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> Non
     # over them, so the client's own (perhaps real, perhaps refreshable) credentials are never used.
     if _active:
         own = getattr(request_signer, "_credentials", None)
-        request.context.setdefault("signing", {})["request_credentials"] = _signing_credentials(own)
+        if type(request_signer) is RequestSigner:
+            credentials: object = _signing_credentials(own)
+        else:  # aiobotocore's signer awaits the credentials it is given: they must be its own kind
+            from . import aiobotocore_hook
+
+            credentials = aiobotocore_hook.signing_credentials(own)
+        request.context.setdefault("signing", {})["request_credentials"] = credentials
 
 
 _HANDLERS = (
