@@ -30,6 +30,7 @@ import asyncio
 from typing import Any
 
 from aiobotocore.awsrequest import AioAWSResponse  # type: ignore[import-untyped, import-not-found, unused-ignore]
+from aiobotocore.credentials import AioCredentials  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from .. import clock
@@ -82,11 +83,9 @@ def signing_credentials(own: object) -> Any:
 
     The client's access key id when it has a static one, the fake's secret always.
     """
-    from aiobotocore.credentials import AioCredentials
-
     from .botocore_hook import FAKE_CREDENTIALS
 
-    key = own.access_key if type(own) is AioCredentials else FAKE_CREDENTIALS.access_key
+    key: str = getattr(own, "access_key", "") if type(own) is AioCredentials else FAKE_CREDENTIALS.access_key
     credentials = _signing.get(key)
     if credentials is None:
         credentials = _signing[key] = AioCredentials(key, FAKE_CREDENTIALS.secret_key, FAKE_CREDENTIALS.token)
