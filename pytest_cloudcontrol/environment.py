@@ -34,14 +34,20 @@ class MonkeyPatch(Protocol):
         """Unset an environment variable, to be undone later."""
 
 
-def changes(region: str) -> dict[str, str | None]:
-    """The variables a fake needs that differ from the environment now (None: unset it)."""
+def changes(region: str) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The variables a fake needs that differ from the environment now (None: unset it), and their
+    values now (to put back)."""
     environ = os.environ
     wanted: dict[str, str | None] = dict(CREDENTIAL_VARIABLES)
     wanted.update(dict.fromkeys(PROFILE_VARIABLES))
     if not any(environ.get(name) for name in REGION_VARIABLES):
         wanted["AWS_DEFAULT_REGION"] = region
-    return {name: value for name, value in wanted.items() if environ.get(name) != value}
+    changed, saved = {}, {}
+    for name, value in wanted.items():
+        now = environ.get(name)
+        if now != value:
+            changed[name], saved[name] = value, now
+    return changed, saved
 
 
 def _set(values: Mapping[str, str | None]) -> None:
@@ -61,7 +67,7 @@ def enter(holder: object, region: str, monkeypatch: MonkeyPatch | None = None) -
     """Note an active fake; the first one sets the environment (through ``monkeypatch`` if given)."""
     global _undo
     if not _holders:
-        wanted = changes(region)
+        wanted, saved = changes(region)
         if monkeypatch is not None:
             for name, value in wanted.items():
                 if value is None:
@@ -70,7 +76,6 @@ def enter(holder: object, region: str, monkeypatch: MonkeyPatch | None = None) -
                     monkeypatch.setenv(name, value)
             _undo = None  # monkeypatch undoes them, after the test's own changes
         else:
-            saved = {name: os.environ.get(name) for name in wanted}
             _set(wanted)
             _undo = lambda: _set(saved)  # noqa: E731
     _holders.append(holder)

@@ -36,7 +36,7 @@ from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
 from .service_model import operation_names, session
-from .settings import FakeSettings
+from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings
 from .store import ResourceStore, StoredResource
 from .transport import botocore_hook
 
@@ -76,8 +76,8 @@ class FakeCloudControl:
 
     def __init__(
         self,
-        region: str = "us-east-1",
-        account_id: str = "123456789012",
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
         *,
         accounts: Mapping[str, str] | None = None,
         fast: bool = False,

@@ -56,6 +56,13 @@ IMPLEMENTED = frozenset(
 )
 """The operations the fake serves (each a method below)."""
 
+
+@functools.cache
+def _handler_names() -> dict[str, str]:
+    """Operation → the method serving it, for the operations both the model and the fake have."""
+    return {name: xform_name(name) for name in sorted(IMPLEMENTED & operation_names())}
+
+
 Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
 Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input (ClientToken aside)
 
@@ -141,7 +148,7 @@ class CloudControlService:
         # One method per operation the fake serves, named as botocore names client methods; an
         # operation a newer botocore model adds answers that the fake does not implement it.
         self._handlers: dict[str, Handler] = {
-            name: getattr(self, xform_name(name)) for name in IMPLEMENTED & operation_names()
+            name: getattr(self, method) for name, method in _handler_names().items()
         }
 
     def handle(self, operation: str, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
