@@ -36,7 +36,8 @@ class MonkeyPatch(Protocol):
 
 def changes(region: str) -> tuple[dict[str, str | None], dict[str, str | None]]:
     """The variables a fake needs that differ from the environment now (None: unset it), and their
-    values now (to put back)."""
+    values now (to put back).
+    """
     environ = os.environ
     wanted: dict[str, str | None] = dict(CREDENTIAL_VARIABLES)
     wanted.update(dict.fromkeys(PROFILE_VARIABLES))
