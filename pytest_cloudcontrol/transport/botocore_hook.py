@@ -120,6 +120,8 @@ def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> Non
     # over them, so the client's own (perhaps real, perhaps refreshable) credentials are never used.
     if _active:
         own = getattr(request_signer, "_credentials", None)
+        if type(own) is Credentials and own.secret_key == FAKE_CREDENTIALS.secret_key:
+            return  # the common case: the client already signs with the fake's secret
         if type(request_signer) is RequestSigner:
             credentials: object = _signing_credentials(own)
         else:  # aiobotocore's signer awaits the credentials it is given: they must be its own kind
