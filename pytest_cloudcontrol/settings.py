@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator
 
 from . import inputs
 from .errors import CloudControlUsageError
 from .lifecycle import Progression
 
 
+def _checked(check: Callable[..., Any], *arguments: Any) -> Any:
+    # A one-argument function: pydantic hands a two-argument one its ValidationInfo.
+    return BeforeValidator(lambda value: check(value, *arguments))
+
+
 def _flag(name: str) -> Any:
-    return BeforeValidator(lambda value: inputs.flag(value, name))
+    return _checked(inputs.flag, name)
 
 
 DEFAULT_REGION = "us-east-1"
@@ -29,16 +35,18 @@ class FakeSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    region: Annotated[str, BeforeValidator(inputs.region)] = DEFAULT_REGION
-    account_id: Annotated[str, BeforeValidator(inputs.account_id)] = DEFAULT_ACCOUNT_ID
-    accounts: Annotated[dict[str, str], BeforeValidator(inputs.accounts)] = {}
+    region: Annotated[str, _checked(inputs.region)] = DEFAULT_REGION
+    account_id: Annotated[str, _checked(inputs.account_id)] = DEFAULT_ACCOUNT_ID
+    accounts: Annotated[dict[str, str], _checked(inputs.accounts)] = {}
     fast: Annotated[bool, _flag("fast")] = False
     virtual_time: Annotated[bool, _flag("virtual_time")] = True
-    progression: Annotated[Progression, BeforeValidator(_default_progression)] = Progression.immediate()
+    progression: Annotated[Progression, PlainValidator(lambda value: _default_progression(value))] = (
+        Progression.immediate()
+    )
     cancel_applies_change: Annotated[bool, _flag("cancel_applies_change")] = False
     validate_desired_state: Annotated[bool, _flag("validate_desired_state")] = False
     queue_concurrent_writes: Annotated[bool, _flag("queue_concurrent_writes")] = False
-    start_time: Annotated[float | None, BeforeValidator(inputs.start_time)] = None
+    start_time: Annotated[float | None, _checked(inputs.start_time)] = None
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
