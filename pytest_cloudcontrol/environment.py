@@ -35,8 +35,9 @@ class MonkeyPatch(Protocol):
 
 
 def changes(region: str) -> tuple[dict[str, str | None], dict[str, str | None]]:
-    """The variables a fake needs that differ from the environment now (None: unset it), and their
-    values now (to put back).
+    """The variables a fake needs that differ from the environment now, and their values now.
+
+    None stands for an unset variable, in both.
     """
     environ = os.environ
     wanted: dict[str, str | None] = dict(CREDENTIAL_VARIABLES)
