@@ -72,6 +72,8 @@ class FakeCloudControl:
             starts when that one finishes, instead of failing with ConcurrentOperationException.
         start_time: where the virtual clock starts (default: the wall time now).
 
+    Every option is checked when the fake is made (``CloudControlUsageError`` names each bad one);
+    ``settings`` holds them, checked and frozen.
     """
 
     def __init__(
