@@ -68,7 +68,9 @@ def _seeded_cycles(iterations: int, with_client: bool) -> Sample:
     return Sample(wall / iterations, cpu / iterations)
 
 
-_NO_MARKERS = SimpleNamespace(node=SimpleNamespace(iter_markers=lambda name: iter(())))
+_NO_MARKERS = SimpleNamespace(
+    node=SimpleNamespace(iter_markers=lambda name: iter(())), fixturenames=["cloudcontrol"]
+)
 
 
 def _plugin_cycle(with_client: bool) -> None:
