@@ -122,6 +122,7 @@ class FakeCloudControl:
         self._service.validate_desired_state = settings.validate_desired_state
         self._service.queue_concurrent_writes = settings.queue_concurrent_writes
         self._service.progression = settings.progression
+        self._seeded_change = self._service.seeded_change  # one bound method, shared by every seed
         endpoint = protocol.Endpoint(
             settings.region, settings.account_id, settings.accounts, not settings.fast
         )
@@ -268,8 +269,7 @@ class FakeCloudControl:
                 hooks=hook_events,
                 hooks_request_token=new_token() if hook_events else None,
             )
-            effect = self._service.seeded_effect(record)
-            self._registry.add(record, progression=moves, effect=effect, forced=forced)
+            self._registry.add(record, progression=moves, effect=self._seeded_change, forced=forced)
             return record.view()
 
     def _record(self, token: str) -> RequestRecord:

@@ -114,7 +114,8 @@ def handler_message(code: HandlerErrorCode, type_name: str, identifier: str | No
     return texts.get(code, f"Handler failed with {code.value} during operation '{action}'.")
 
 
-Effect = Callable[[], Outcome]
-"""What a finishing request does to the resource store: it applies the change and returns the outcome to
-show (a create that finds its identifier taken returns a FAILED ``AlreadyExists``). A failure a test
-forces skips it, so the store is left as it was."""
+Effect = Callable[[Any], Outcome]
+"""What a finishing request (the argument) does to the resource store: it applies the change and returns
+the outcome to show (a create that finds its identifier taken returns a FAILED ``AlreadyExists``). A
+failure a test forces skips it, so the store is left as it was. Taking the request lets one effect serve
+many requests (every seeded request shares one)."""

@@ -235,7 +235,7 @@ def _run(record: RequestRecord) -> Outcome:
     if record.effect is None:
         return SUCCEEDED
     try:
-        return record.effect()
+        return record.effect(record)
     except Exception:
         return Outcome(OperationStatus.FAILED, HandlerErrorCode.InternalFailure)
 

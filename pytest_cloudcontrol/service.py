@@ -275,7 +275,7 @@ class CloudControlService:
         scope: Scope,
         operation: Operation,
         identifier: str | None,
-        effect: Callable[[], Outcome],
+        effect: Effect,
         precondition: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         """Register a new write request in flight and answer its first event.
@@ -344,7 +344,7 @@ class CloudControlService:
         account_id, region = scope
         type_name = resource_type.type_name
 
-        def create() -> Outcome:
+        def create(_: RequestRecord) -> Outcome:
             properties = resource_type.generate_read_only(desired, region=region, account_id=account_id)
             identifier = resource_type.identifier_of(properties)
             assert identifier is not None, "generate_read_only fills the primary identifier"
@@ -359,7 +359,7 @@ class CloudControlService:
     def _deletes(self, type_name: str, identifier: str | None, scope: Scope) -> Effect:
         """Delete the resource, or fail with NotFound."""
 
-        def delete() -> Outcome:
+        def delete(_: RequestRecord) -> Outcome:
             if identifier is None or not self.store.delete(scope, type_name, identifier):
                 return Outcome.failed(HandlerErrorCode.NotFound)
             return SUCCEEDED
@@ -372,7 +372,7 @@ class CloudControlService:
         """Give the resource the properties of ``model`` (read-only ones kept), or fail with NotFound."""
         type_name = resource_type.type_name
 
-        def replace() -> Outcome:
+        def replace(_: RequestRecord) -> Outcome:
             resource = None if identifier is None else self.store.get(scope, type_name, identifier)
             if resource is None or identifier is None:
                 return Outcome.failed(HandlerErrorCode.NotFound)
@@ -384,12 +384,16 @@ class CloudControlService:
 
         return replace
 
-    def seeded_effect(self, record: RequestRecord) -> Effect:
-        """What a seeded request does when it finishes: the change of the API request it stands for.
+    def seeded_change(self, record: RequestRecord) -> Outcome:
+        """The effect of every seeded request: the change of the API request it stands for.
 
         A CREATE creates a resource of its ``resource_model`` (and identifier), a DELETE deletes its
-        resource, an UPDATE gives its resource the ``resource_model``'s properties.
+        resource, an UPDATE gives its resource the ``resource_model``'s properties. Made when the
+        request finishes, so a seeded request carries no effect of its own.
         """
+        return self._seeded_effect(record)(record)
+
+    def _seeded_effect(self, record: RequestRecord) -> Effect:
         resource_type = self.catalog.get(record.type_name)
         assert resource_type is not None, "seeding checks the type"
         if record.operation == Operation.CREATE:
@@ -436,7 +440,7 @@ class CloudControlService:
 
         accepted: list[tuple[StoredResource, dict[str, Any]]] = []  # the resource then, and it patched
 
-        def update() -> Outcome:
+        def update(_: RequestRecord) -> Outcome:
             resource = self.store.get(scope, type_name, identifier)
             if resource is None:
                 return Outcome.failed(HandlerErrorCode.NotFound)
