@@ -74,6 +74,7 @@ class FakeCloudControl:
 
     Every option is checked when the fake is made (``CloudControlUsageError`` names each bad one);
     ``settings`` holds them, checked and frozen.
+
     """
 
     def __init__(
