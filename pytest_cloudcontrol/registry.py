@@ -369,8 +369,9 @@ class RequestRegistry:
             outcome = _run(record) if record.effect is not None else (outcome or SUCCEEDED)
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
+            identifier = outcome.identifier if outcome.identifier is not None else record.identifier
             message = handler_message(
-                outcome.error_code, record.type_name, record.identifier, record.operation.value
+                outcome.error_code, record.type_name, identifier, record.operation.value
             )
         self._change(record, outcome.status, outcome.error_code, message, outcome, at)
 
