@@ -422,3 +422,34 @@ def test_an_async_client_keeps_its_access_key_and_signs_with_the_fake_secret(
 
     assert [call.account_id for call in cloudcontrol.calls] == ["222222222222"] * 2 + ["123456789012"] * 2
     assert set(secrets) == {"testing"}
+
+
+def test_an_async_client_made_while_active_runs_no_credential_process(
+    cloudcontrol: FakeCloudControl, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    ran = tmp_path / "ran"
+    script = tmp_path / "process.py"
+    script.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\ncredential_process = {sys.executable} {script}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+
+    async def listed() -> Any:
+        session = aiobotocore_session.AioSession(profile="proc")
+        async with session.create_client("cloudcontrol", region_name="us-east-1") as client:
+            return await client.list_resource_requests()
+
+    assert asyncio.run(listed())["ResourceRequestStatusSummaries"] == []
+    assert not ran.exists()
+
+
+def test_an_async_client_without_the_handler_is_refused(cloudcontrol: FakeCloudControl) -> None:
+    from pytest_cloudcontrol import RealEndpointError
+    from pytest_cloudcontrol.transport import botocore_hook
+
+    async def call(client: Any) -> Any:
+        client.meta.events.unregister("before-send.cloudcontrol", botocore_hook._answer)
+        return await client.list_resource_requests()
+
+    with pytest.raises(RealEndpointError, match="made before pytest_cloudcontrol was imported"):
+        run(call)

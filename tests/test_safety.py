@@ -483,6 +483,7 @@ def test_a_client_without_the_handler_is_refused_while_blocking(no_network: list
             "cloudcontrol", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
         )
     )
+    send = botocore.endpoint.Endpoint._send
     owner = object()
     botocore_hook.block_real_calls(owner)
     try:
@@ -491,12 +492,12 @@ def test_a_client_without_the_handler_is_refused_while_blocking(no_network: list
     finally:
         botocore_hook.unblock_real_calls(owner)
 
-    assert botocore.endpoint.Endpoint._send is botocore_hook._original_send
+    assert botocore.endpoint.Endpoint._send is send
 
 
 def test_a_patch_made_over_the_guards_is_left_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    theirs, create_client = botocore.endpoint.Endpoint._send, botocore.session.Session.create_client
     fake = FakeCloudControl().start()
-    theirs = botocore_hook._original_send
 
     def their_send(self: Any, request: Any) -> Any:
         return theirs(self, request)
@@ -505,7 +506,7 @@ def test_a_patch_made_over_the_guards_is_left_in_place(monkeypatch: pytest.Monke
     fake.stop()
 
     assert botocore.endpoint.Endpoint._send is their_send
-    assert botocore.session.Session.create_client is botocore_hook._original_create_client
+    assert botocore.session.Session.create_client is create_client
 
 
 def test_each_access_key_signs_with_the_fake_secret_every_time() -> None:

@@ -147,70 +147,110 @@ def install() -> None:
             handlers.BUILTIN_HANDLERS.append(spec)
 
 
-# -- the guards, patched into botocore only while a fake is active or real calls are blocked ------
+# -- the guards, patched into botocore (and aiobotocore) only while a fake is active or calls are blocked
 
-# Typed loosely: ``_send`` and ``_endpoint_prefix`` are botocore's private names (stable since 1.0).
-_Endpoint: Any = botocore.endpoint.Endpoint
-_Session: Any = botocore.session.Session
-_original_send = _Endpoint._send
-_original_create_client = _Session.create_client
-_CREDENTIAL_ARGUMENTS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
-_FIRST_CREDENTIAL_POSITION = 5  # create_client(service_name, region, api_version, ssl, verify, url, key...)
+_CREDENTIAL_POSITION = 5  # create_client(service_name, region, api_version, ssl, verify, url, key, ...)
 
 
-def _guarded_send(self: Any, request: AWSPreparedRequest) -> Any:
-    """``Endpoint._send``: refuse a Cloud Control request that would leave the process."""
-    if getattr(self, "_endpoint_prefix", None) == ENDPOINT_PREFIX and (_active or _blocking):
-        from ..errors import RealEndpointError
+def _refuse(endpoint: Any, request: AWSPreparedRequest) -> None:
+    """Raise ``RealEndpointError`` for a Cloud Control request about to leave the process."""
+    if getattr(endpoint, "_endpoint_prefix", None) != ENDPOINT_PREFIX or not (_active or _blocking):
+        return
+    from ..errors import RealEndpointError
 
-        target = request.headers.get("X-Amz-Target") or b""
-        operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
-        if not _active:
-            raise _blocked(operation or "a Cloud Control operation")
-        raise RealEndpointError(
-            f"{operation or 'A Cloud Control call'} came from a cloudcontrol client made before "
-            "pytest_cloudcontrol was imported, which the fake cannot serve; it was not sent. Import "
-            "pytest_cloudcontrol before making clients (under pytest the plugin is imported first), "
-            "or use fake.client()."
-        )
-    return _original_send(self, request)
+    target = request.headers.get("X-Amz-Target") or b""
+    operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
+    if not _active:
+        raise _blocked(operation or "a Cloud Control operation")
+    raise RealEndpointError(
+        f"{operation or 'A Cloud Control call'} came from a cloudcontrol client made before "
+        "pytest_cloudcontrol was imported, which the fake cannot serve; it was not sent. Import "
+        "pytest_cloudcontrol before making clients (under pytest the plugin is imported first), "
+        "or use fake.client()."
+    )
 
 
-def _guarded_create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+def _send_guard(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Endpoint._send``, refusing Cloud Control requests that reach it."""
+
+    def _send(self: Any, request: AWSPreparedRequest) -> Any:
+        _refuse(self, request)
+        return original(self, request)
+
+    return _send
+
+
+def _async_send_guard(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Aiobotocore's ``AioEndpoint._send``, likewise."""
+
+    async def _send(self: Any, request: AWSPreparedRequest) -> Any:
+        _refuse(self, request)
+        return await original(self, request)
+
+    return _send
+
+
+def _create_client_guard(original: Callable[..., Any]) -> Callable[..., Any]:
     """``Session.create_client``: a cloudcontrol client made while a fake is active loads no credentials.
 
     No credential provider runs for it (profiles, STS, SSO, instance metadata, ``credential_process``).
     It keeps explicit credentials and credentials its session already loaded; otherwise it gets the
     access key id of ``AWS_ACCESS_KEY_ID`` (the fake's, unless the test set another for ``accounts=``).
     """
-    if (
-        _active
-        and service_name == "cloudcontrol"
-        and len(args) <= _FIRST_CREDENTIAL_POSITION
-        and kwargs.get("aws_access_key_id") is None
-        and kwargs.get("aws_secret_access_key") is None
-        and getattr(self, "_credentials", None) is None
-    ):
-        kwargs["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID") or FAKE_CREDENTIALS.access_key
-        kwargs["aws_secret_access_key"] = FAKE_CREDENTIALS.secret_key
-        kwargs["aws_session_token"] = FAKE_CREDENTIALS.token
-    return _original_create_client(self, service_name, *args, **kwargs)
+
+    def create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if (
+            _active
+            and service_name == "cloudcontrol"
+            and len(args) <= _CREDENTIAL_POSITION
+            and kwargs.get("aws_access_key_id") is None
+            and kwargs.get("aws_secret_access_key") is None
+            and getattr(self, "_credentials", None) is None
+        ):
+            kwargs["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID") or FAKE_CREDENTIALS.access_key
+            kwargs["aws_secret_access_key"] = FAKE_CREDENTIALS.secret_key
+            kwargs["aws_session_token"] = FAKE_CREDENTIALS.token
+        return original(self, service_name, *args, **kwargs)
+
+    return create_client
+
+
+# (class, attribute) → (what was there, the guard put over it), while the guards are in.
+_patched: dict[tuple[type, str], tuple[Any, Any]] = {}
+
+
+def _targets() -> list[tuple[type, str, Callable[[Callable[..., Any]], Callable[..., Any]]]]:
+    """What to guard: botocore's sending and client making, and aiobotocore's once it is imported."""
+    targets: list[tuple[type, str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = [
+        (botocore.endpoint.Endpoint, "_send", _send_guard),
+        (botocore.session.Session, "create_client", _create_client_guard),
+    ]
+    aio_endpoint, aio_session = (
+        sys.modules.get("aiobotocore.endpoint"),
+        sys.modules.get("aiobotocore.session"),
+    )
+    if aio_endpoint is not None:
+        targets.append((aio_endpoint.AioEndpoint, "_send", _async_send_guard))
+    if aio_session is not None:
+        targets.append((aio_session.AioSession, "create_client", _create_client_guard))
+    return targets
 
 
 def _sync_guards() -> None:
     """Patch the guards in while a fake is active or calls are blocked; take them out after."""
-    endpoint, session = _Endpoint, _Session
     if _active or _blocking:
-        if endpoint.__dict__.get("_send") is _original_send:
-            endpoint._send = _guarded_send
-        if session.__dict__.get("create_client") is _original_create_client:
-            session.create_client = _guarded_create_client
+        for owner, name, guard_of in _targets():
+            if (owner, name) not in _patched and name in vars(owner):
+                original = vars(owner)[name]
+                guard = guard_of(original)
+                _patched[(owner, name)] = (original, guard)
+                setattr(owner, name, guard)
         return
-    # Put back only what is still ours: another library may have patched over it since.
-    if endpoint.__dict__.get("_send") is _guarded_send:
-        endpoint._send = _original_send
-    if session.__dict__.get("create_client") is _guarded_create_client:
-        session.create_client = _original_create_client
+    for (owner, name), (original, guard) in list(_patched.items()):
+        # Put back only what is still ours: another library may have patched over it since.
+        if vars(owner).get(name) is guard:
+            setattr(owner, name, original)
+        del _patched[(owner, name)]
 
 
 def activate(serve: Serve, *, unsigned: bool = False) -> None:
