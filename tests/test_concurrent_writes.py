@@ -35,6 +35,9 @@ def test_a_second_write_names_the_one_in_flight(
         cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)
 
     message = raised.value.response["Error"]["Message"]
+    assert message == (
+        f"Another Operation on resource {log_group} with RequestToken {first['RequestToken']} is in progress"
+    )
     match = re.search(r"RequestToken\s+([a-fA-F0-9-]+)", message)
     assert match is not None
     assert match.group(1) == first["RequestToken"]
@@ -86,3 +89,68 @@ def test_a_cancelled_queued_write_never_runs(
     cloudcontrol.complete(first["RequestToken"])
     assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 1
     assert cloudcontrol.get_request(queued["RequestToken"]).status == "CANCEL_COMPLETE"
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+@pytest.mark.parametrize(
+    "second_patch",
+    [
+        [{"op": "add", "path": "/KmsKeyId", "value": "key-1"}],
+        [{"op": "add", "path": "/Tags/-", "value": {"Key": "b", "Value": "2"}}],
+    ],
+    ids=["top-level", "nested"],
+)
+def test_a_queued_update_applies_on_top_of_the_one_before_it(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, second_patch: list[dict[str, Any]]
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app", "Tags": [{"Key": "a", "Value": "1"}]})
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier="app", PatchDocument=_retention(1)
+    )["ProgressEvent"]
+    second = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier="app", PatchDocument=json.dumps(second_patch)
+    )["ProgressEvent"]
+
+    cloudcontrol.complete(first["RequestToken"])
+    cloudcontrol.complete(second["RequestToken"])
+
+    properties = json.loads(
+        cloudcontrol_client.get_resource(TypeName=LOG_GROUP, Identifier="app")["ResourceDescription"][
+            "Properties"
+        ]
+    )
+    assert properties["RetentionInDays"] == 1  # the first update is kept
+    expected = dict(properties)
+    expected.pop("Arn")
+    if "KmsKeyId" in second_patch[0]["path"]:
+        assert expected == {
+            "LogGroupName": "app",
+            "Tags": [{"Key": "a", "Value": "1"}],
+            "RetentionInDays": 1,
+            "KmsKeyId": "key-1",
+        }
+    else:
+        assert expected == {
+            "LogGroupName": "app",
+            "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}],
+            "RetentionInDays": 1,
+        }
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_a_queued_write_starts_when_the_one_before_it_fails(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]
+    queued = cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)["ProgressEvent"]
+    assert queued["OperationStatus"] == "PENDING"
+
+    cloudcontrol.complete(first["RequestToken"], "FAILED", error_code="NotStabilized")
+
+    status = cloudcontrol_client.get_resource_request_status(RequestToken=queued["RequestToken"])
+    assert status["ProgressEvent"]["OperationStatus"] == "IN_PROGRESS"
+    cloudcontrol.complete(queued["RequestToken"])
+    assert cloudcontrol.resources == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -170,6 +171,47 @@ def test_set_progression_changes_an_in_flight_request(cloudcontrol: FakeCloudCon
     assert state(client, token) == "IN_PROGRESS"
     cloudcontrol.advance(1)
     assert state(client, token) == "SUCCESS"
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_a_second_set_progression_replaces_the_first(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.set_progression(token, Progression.after(30))
+    cloudcontrol.set_progression(token, Progression.after(100))
+
+    cloudcontrol.advance(30)  # the first progression's due time: it no longer counts
+    assert state(client, token) == "IN_PROGRESS"
+    assert cloudcontrol.get_request(token).status == OperationStatus.IN_PROGRESS
+    assert not exists(client, "g")
+    cloudcontrol.advance(70)
+    finished = event(client, token)
+    assert finished["OperationStatus"] == "SUCCESS"
+    assert finished["EventTime"].timestamp() == START + 100
+    assert exists(client, "g")
+
+
+def test_set_progression_to_manual_stops_a_due_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(30)
+    token = create(client, "g")
+
+    cloudcontrol.set_progression(token, Progression.manual())
+
+    cloudcontrol.advance(10 * WEEK)
+    assert state(client, token) == "IN_PROGRESS"
+    assert not exists(client, "g")
+
+
+def test_set_status_in_flight_stops_a_due_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(30)
+    token = create(client, "g")
+
+    cloudcontrol.set_status(token, "PENDING")
+
+    cloudcontrol.advance(10 * WEEK)
+    assert state(client, token) == "PENDING"
+    assert not exists(client, "g")
 
 
 def test_set_progression_to_after_reads(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -563,6 +605,24 @@ def test_expiry_counts_from_the_finish(cloudcontrol: FakeCloudControl, client: A
         state(client, token)
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_a_finished_request_set_to_another_status_expires_seven_days_after_that(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, status="SUCCESS").request_token
+    cloudcontrol.advance(3 * 24 * 3600)
+
+    cloudcontrol.set_status(token, "FAILED", error_code="InternalFailure")
+
+    cloudcontrol.advance(WEEK - 3 * 24 * 3600)  # the first status's expiry: it no longer counts
+    assert state(client, token) == "FAILED"
+    assert [r.request_token for r in cloudcontrol.requests] == [token]
+    cloudcontrol.advance(3 * 24 * 3600)
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        client.get_resource_request_status(RequestToken=token)
+    assert cloudcontrol.requests == []
+
+
 def test_in_flight_requests_never_expire(cloudcontrol: FakeCloudControl, client: Any) -> None:
     seeded = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
     cloudcontrol.progression = Progression.manual()
@@ -691,6 +751,20 @@ def test_set_status_changes_status_without_touching_resources(
 
     assert state(client, token) == "SUCCESS"
     assert not exists(client, "g")
+
+
+def test_injected_concurrent_operation_names_a_request_token(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.inject_error("UpdateResource", "ConcurrentOperationException")
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument="[]")
+
+    message = excinfo.value.response["Error"]["Message"]
+    assert re.fullmatch(
+        r"Another Operation on the resource with RequestToken ([a-f0-9-]+) is in progress", message
+    ), message
 
 
 def test_injected_error_fails_the_call_and_changes_nothing(

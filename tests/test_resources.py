@@ -894,6 +894,31 @@ def test_cancelled_delete_keeps_the_resource_by_default(cloudcontrol: FakeCloudC
     assert read(client, LOG_GROUP, "g")["LogGroupName"] == "g"
 
 
+@pytest.mark.parametrize(
+    "ops",
+    [
+        [{"op": "replace", "path": "/RetentionInDays", "value": 30}],
+        [{"op": "replace", "path": "/Tags/0/Value", "value": "one"}],
+    ],
+    ids=["top-level", "nested"],
+)
+def test_cancelled_update_leaves_the_resource_as_it_was(
+    cloudcontrol: FakeCloudControl, client: Any, ops: list[dict[str, Any]]
+) -> None:
+    cloudcontrol.seed_resource(
+        LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7, "Tags": [{"Key": "a", "Value": "1"}]}
+    )
+    before = read(client, LOG_GROUP, "g")
+    cloudcontrol.progression = Progression.manual()
+    token = patch(client, LOG_GROUP, "g", ops)["RequestToken"]
+
+    client.cancel_resource_request(RequestToken=token)
+
+    assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+    assert read(client, LOG_GROUP, "g") == before
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties == before
+
+
 def test_request_tokens_are_fresh_uuids(cloudcontrol: FakeCloudControl, client: Any) -> None:
     tokens = {create(client, LOG_GROUP, {"LogGroupName": f"g{n}"})["RequestToken"] for n in range(20)}
     assert len(tokens) == 20
@@ -957,3 +982,78 @@ def test_update_while_create_in_flight_is_concurrent_operation(
     match = IN_FLIGHT.search(error_of(excinfo)[2])
     assert match
     assert match.group(1) == token
+
+
+# -- how deep a document may nest ------------------------------------------------------------------
+# A document's depth counts every container and scalar on the way down: ``{"a": []}`` is 2 levels.
+
+
+def _lists(levels: int) -> str:
+    """Empty lists nested ``levels`` deep, written as compactly as JSON allows."""
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("member", ["DesiredState", "ResourceModel"])
+def test_a_document_of_100_levels_is_accepted(
+    cloudcontrol: FakeCloudControl, client: Any, member: str
+) -> None:
+    document = '{"LogGroupName":"g","Deep":' + _lists(99) + "}"  # the object, then 99 lists
+
+    if member == "DesiredState":
+        event = client.create_resource(TypeName=LOG_GROUP, DesiredState=document)["ProgressEvent"]
+        assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+        assert json.loads(document) == {
+            key: value for key, value in read(client, LOG_GROUP, "g").items() if key != "Arn"
+        }
+    else:
+        answer = client.list_resources(TypeName=LOG_GROUP, ResourceModel=document)
+        assert answer["ResourceDescriptions"] == []
+
+
+@pytest.mark.parametrize("member", ["DesiredState", "ResourceModel"])
+def test_a_document_of_101_levels_is_a_validation_exception(
+    cloudcontrol: FakeCloudControl, client: Any, member: str
+) -> None:
+    document = '{"LogGroupName":"g","Deep":' + _lists(100) + "}"
+
+    send = client.create_resource if member == "DesiredState" else client.list_resources
+
+    with pytest.raises(ClientError) as excinfo:
+        send(TypeName=LOG_GROUP, **{member: document})
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        f"Model validation failed (#: {member} nests deeper than 100 levels)",
+    )
+    assert cloudcontrol.requests == []
+
+
+def test_a_patch_value_of_100_levels_is_accepted(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    document = '[{"op":"add","path":"/Deep","value":' + _lists(100) + "}]"
+
+    event = client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=document)[
+        "ProgressEvent"
+    ]
+
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert read(client, LOG_GROUP, "g")["Deep"] == json.loads(_lists(100))
+
+
+def test_a_patch_value_of_101_levels_is_a_validation_exception(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    document = '[{"op":"add","path":"/Deep","value":' + _lists(101) + "}]"
+
+    with pytest.raises(ClientError) as excinfo:
+        client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=document)
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch document: nests deeper than 100 levels",
+    )
+    assert cloudcontrol.requests == []
+    assert "Deep" not in read(client, LOG_GROUP, "g")
