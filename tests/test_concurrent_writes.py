@@ -154,3 +154,53 @@ def test_a_queued_write_starts_when_the_one_before_it_fails(
     assert status["ProgressEvent"]["OperationStatus"] == "IN_PROGRESS"
     cloudcontrol.complete(queued["RequestToken"])
     assert cloudcontrol.resources == []
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_a_queued_update_of_a_resource_deleted_before_it_fails_not_found(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    delete = cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)["ProgressEvent"]
+    update = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]
+
+    cloudcontrol.complete(delete["RequestToken"])
+    cloudcontrol.complete(update["RequestToken"])
+
+    status = cloudcontrol_client.get_resource_request_status(RequestToken=update["RequestToken"])
+    event = status["ProgressEvent"]
+    assert (event["OperationStatus"], event["ErrorCode"]) == ("FAILED", "NotFound")
+    assert (
+        event["StatusMessage"]
+        == f"Resource of type '{LOG_GROUP}' with identifier '{log_group}' was not found."
+    )
+    assert cloudcontrol.resources == []
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_a_queued_patch_that_no_longer_applies_fails_invalid_request(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "kept", "RetentionInDays": 7})
+    remove = json.dumps([{"op": "remove", "path": "/RetentionInDays"}])
+    replace = json.dumps([{"op": "replace", "path": "/RetentionInDays", "value": 30}])
+    first = cloudcontrol_client.update_resource(TypeName=LOG_GROUP, Identifier="kept", PatchDocument=remove)[
+        "ProgressEvent"
+    ]
+    # accepted: it applies to the resource as it is now
+    second = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier="kept", PatchDocument=replace
+    )["ProgressEvent"]
+
+    cloudcontrol.complete(first["RequestToken"])
+    cloudcontrol.complete(second["RequestToken"])
+
+    event = cloudcontrol_client.get_resource_request_status(RequestToken=second["RequestToken"])[
+        "ProgressEvent"
+    ]
+    assert (event["OperationStatus"], event["ErrorCode"]) == ("FAILED", "InvalidRequest")
+    assert event["StatusMessage"] == (
+        "Invalid patch update: can't replace a non-existent object 'RetentionInDays'"
+    )
+    assert "RetentionInDays" not in cloudcontrol.get_resource(LOG_GROUP, "kept").properties

@@ -24,6 +24,7 @@ from pytest_cloudcontrol import (
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
+CONFIGURATION = "AWS::AmazonMQ::Configuration"  # /properties/Data is write-only, Id and Arn read-only
 START = 1_700_000_000.0
 WEEK = 7 * 24 * 3600
 
@@ -290,6 +291,77 @@ def test_seeded_request_finishes_with_its_outcome(cloudcontrol: FakeCloudControl
 
     assert (current["Operation"], current["OperationStatus"]) == ("DELETE", "FAILED")
     assert (current["ErrorCode"], current["StatusMessage"]) == ("NotFound", "gone")
+
+
+def test_seeded_update_gives_its_resource_the_models_properties(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    seeded = cloudcontrol.seed_resource(
+        CONFIGURATION, {"Name": "cfg", "EngineType": "ACTIVEMQ", "Data": "old"}
+    )
+    identifier = seeded.identifier
+    read_only = {
+        key: value for key, value in seeded.properties.items() if key not in ("Name", "EngineType", "Data")
+    }
+    assert {"Id", "Arn"} <= set(read_only)
+    model = {"Name": "cfg", "EngineType": "RABBITMQ", "Data": "new", "Description": "d"}
+    token = cloudcontrol.seed_request(
+        CONFIGURATION,
+        operation="UPDATE",
+        identifier=identifier,
+        resource_model=model,
+        progression=Progression.after_reads(1),
+    ).request_token
+
+    finished = event(client, token)
+
+    assert finished["OperationStatus"] == "SUCCESS"
+    # read-only properties are kept; the write-only one is stored but never shown
+    assert cloudcontrol.get_resource(CONFIGURATION, identifier).properties == {**model, **read_only}
+    shown = {key: value for key, value in {**model, **read_only}.items() if key != "Data"}
+    assert json.loads(finished["ResourceModel"]) == shown
+    assert cloudcontrol.get_request(token).resource_model == shown
+    properties = client.get_resource(TypeName=CONFIGURATION, Identifier=identifier)["ResourceDescription"]
+    assert json.loads(properties["Properties"]) == shown
+
+
+def test_seeded_update_without_a_model_leaves_its_resource_as_it_is(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    seeded = cloudcontrol.seed_resource(CONFIGURATION, {"Name": "cfg", "EngineType": "ACTIVEMQ", "Data": "x"})
+    token = cloudcontrol.seed_request(
+        CONFIGURATION, operation="UPDATE", identifier=seeded.identifier, progression=Progression.immediate()
+    ).request_token
+
+    finished = event(client, token)
+
+    assert finished["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.get_resource(CONFIGURATION, seeded.identifier).properties == seeded.properties
+    assert json.loads(finished["ResourceModel"]) == {
+        key: value for key, value in seeded.properties.items() if key != "Data"
+    }
+
+
+@pytest.mark.parametrize("identifier", ["ghost", None])
+def test_seeded_update_of_a_missing_resource_fails_not_found(
+    cloudcontrol: FakeCloudControl, client: Any, identifier: str | None
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP,
+        operation="UPDATE",
+        identifier=identifier,
+        resource_model={"RetentionInDays": 1},
+        progression=Progression.immediate(),
+    ).request_token
+
+    finished = event(client, token)
+
+    assert (finished["OperationStatus"], finished["ErrorCode"]) == ("FAILED", "NotFound")
+    assert finished["StatusMessage"] == (
+        f"Resource of type '{LOG_GROUP}' with identifier '{identifier}' was not found."
+    )
+    assert "RetentionInDays" not in cloudcontrol.get_resource(LOG_GROUP, "g").properties
 
 
 def test_seeded_manual_request_completed_by_the_test(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -751,6 +823,41 @@ def test_set_status_changes_status_without_touching_resources(
 
     assert state(client, token) == "SUCCESS"
     assert not exists(client, "g")
+
+
+def test_set_status_failed_carries_its_error_code_and_message(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.set_status(token, "FAILED", error_code="NotStabilized", status_message="It wobbled.")
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"], current["StatusMessage"]) == (
+        "FAILED",
+        "NotStabilized",
+        "It wobbled.",
+    )
+    request = cloudcontrol.get_request(token)
+    assert (request.error_code, request.status_message) == ("NotStabilized", "It wobbled.")
+
+
+def test_set_progression_keeps_what_set_status_said(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    cloudcontrol.set_status(token, "IN_PROGRESS", error_code="Throttling", status_message="Waiting.")
+
+    cloudcontrol.set_progression(token, Progression.after(60))
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"], current["StatusMessage"]) == (
+        "IN_PROGRESS",
+        "Throttling",
+        "Waiting.",
+    )
+    cloudcontrol.advance(60)
+    assert state(client, token) == "SUCCESS"
 
 
 def test_injected_concurrent_operation_names_a_request_token(

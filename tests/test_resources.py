@@ -26,6 +26,7 @@ from pytest_cloudcontrol import (
 LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
 NODEGROUP = "AWS::EKS::Nodegroup"
+QUEUE = "AWS::SQS::Queue"  # create-only FifoQueue and QueueName, read-only QueueUrl and Arn
 # Bundled types picked for their metadata (asserted in ``test_bundled_types_have_the_shape_we_rely_on``).
 WRITE_ONLY_TYPE = "AWS::AmazonMQ::Configuration"  # /properties/Data is write-only, Id read-only
 COMPOUND_TYPE = "AWS::ApiGateway::Stage"  # primary identifier [RestApiId, StageName]
@@ -324,6 +325,58 @@ def test_unappliable_patch_is_a_validation_exception(
     code, _, message = error_of(excinfo)[0], *error_of(excinfo)[1:]
     assert (code, error_of(excinfo)[1]) == (400, "ValidationException")
     assert message
+    assert cloudcontrol.requests == []
+
+
+def test_a_patch_touching_two_create_only_properties_names_both(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
+    ops = [
+        {"op": "add", "path": "/QueueName", "value": "r"},
+        {"op": "add", "path": "/FifoQueue", "value": True},
+    ]
+
+    with pytest.raises(client.exceptions.NotUpdatableException) as excinfo:
+        patch(client, QUEUE, "q", ops)
+
+    assert error_of(excinfo)[2] == (
+        "Invalid patch update: createOnlyProperties [/properties/FifoQueue, /properties/QueueName] "
+        "cannot be updated"
+    )
+
+
+def test_a_patch_touching_two_read_only_properties_names_both(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
+    ops = [{"op": "add", "path": "/QueueUrl", "value": "u"}, {"op": "add", "path": "/Arn", "value": "a"}]
+
+    with pytest.raises(ClientError) as excinfo:
+        patch(client, QUEUE, "q", ops)
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch update: readOnlyProperties [/properties/Arn, /properties/QueueUrl] cannot be updated",
+    )
+
+
+def test_a_patch_that_replaces_the_whole_document_must_leave_an_object(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    # A type whose properties are all updatable: a patch of the whole document touches nothing protected.
+    cloudcontrol.register_type(ResourceType(type_name=PRIVATE_TYPE, primary_identifier=("/properties/Name",)))
+    cloudcontrol.seed_resource(PRIVATE_TYPE, {"Name": "t1"})
+
+    with pytest.raises(ClientError) as excinfo:
+        patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "", "value": ["not", "an", "object"]}])
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch update: the properties must stay an object",
+    )
     assert cloudcontrol.requests == []
 
 
