@@ -204,3 +204,18 @@ def test_a_queued_patch_that_no_longer_applies_fails_invalid_request(
         "Invalid patch update: can't replace a non-existent object 'RetentionInDays'"
     )
     assert "RetentionInDays" not in cloudcontrol.get_resource(LOG_GROUP, "kept").properties
+
+
+def test_a_seeded_pending_request_stays_pending_when_the_write_before_it_finishes(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first = cloudcontrol.seed_request(LOG_GROUP, operation="UPDATE", identifier=log_group).request_token
+    seeded = cloudcontrol.seed_request(
+        LOG_GROUP, operation="DELETE", identifier=log_group, status="PENDING"
+    ).request_token
+
+    cloudcontrol.complete(first)
+
+    status = cloudcontrol_client.get_resource_request_status(RequestToken=seeded)
+    assert status["ProgressEvent"]["OperationStatus"] == "PENDING"
+    assert [r.identifier for r in cloudcontrol.resources] == [log_group]

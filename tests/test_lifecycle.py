@@ -16,11 +16,14 @@ from botocore.exceptions import ClientError
 from pytest_cloudcontrol import (
     CloudControlUsageError,
     FakeCloudControl,
+    Operation,
     OperationStatus,
     Outcome,
     Progression,
     UnknownRequestError,
 )
+from pytest_cloudcontrol.clock import VirtualClock
+from pytest_cloudcontrol.registry import RequestRecord, RequestRegistry
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
@@ -470,6 +473,25 @@ def test_scripted_hooks_are_reported_by_get_resource_request_status(
             assert "HooksRequestToken" not in json.dumps(call.response), call.operation
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_scripted_hooks_without_a_time_get_the_requests_event_time(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.advance(42)
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=[HOOK], times=1)
+    token = create(client, "g")
+    cloudcontrol.advance(100)
+
+    answer = client.get_resource_request_status(RequestToken=token)
+
+    assert answer["HooksProgressEvent"][0]["HookEventTime"] == datetime.fromtimestamp(
+        START + 42, timezone.utc
+    )
+    assert cloudcontrol.get_request(token).hooks[0].hook_event_time == datetime.fromtimestamp(
+        START + 42, timezone.utc
+    )
+
+
 def test_hooks_on_cancel_answer_are_left_out(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP, hooks=[HOOK]).request_token
 
@@ -728,6 +750,45 @@ SUB_MICROSECOND_START = START + 0.0000007
 
 
 @pytest.mark.cloudcontrol(start_time=SUB_MICROSECOND_START)
+@pytest.mark.parametrize(
+    ("error_code", "message"),
+    [
+        ("Throttling", "Rate exceeded for operation 'CREATE'."),
+        ("GeneralServiceException", "Error occurred during operation 'CREATE'."),
+    ],
+)
+def test_a_handler_default_text_names_the_operation(
+    cloudcontrol: FakeCloudControl, client: Any, error_code: str, message: str
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.complete(token, "FAILED", error_code=error_code)
+
+    current = event(client, token)
+    assert (current["ErrorCode"], current["StatusMessage"]) == (error_code, message)
+
+
+def test_a_change_that_raises_ends_the_request_failed_internal_failure() -> None:
+    # Every change the fake makes is guarded; none raises through the public API, so the
+    # registry is driven directly with a change that does.
+    registry = RequestRegistry(VirtualClock(START))
+    record = RequestRecord("t-1", LOG_GROUP, Operation.CREATE, OperationStatus.IN_PROGRESS, START, ("1", "r"))
+
+    def broken() -> Outcome:
+        raise RuntimeError("boom")
+
+    registry.add(record, progression=Progression.manual(), effect=broken)
+    registry.finish(record)
+
+    view = record.view()
+    assert (view.status, view.error_code, view.status_message) == (
+        OperationStatus.FAILED,
+        "InternalFailure",
+        "Internal error occurred.",
+    )
+
+
 def test_expiry_is_exact_whatever_the_start_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = create(client, "g")
     assert state(client, token) == "SUCCESS"
