@@ -219,3 +219,91 @@ def test_a_seeded_pending_request_stays_pending_when_the_write_before_it_finishe
     status = cloudcontrol_client.get_resource_request_status(RequestToken=seeded)
     assert status["ProgressEvent"]["OperationStatus"] == "PENDING"
     assert [r.identifier for r in cloudcontrol.resources] == [log_group]
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda fake, token: fake.set_progression(token, Progression.after(60)),
+        lambda fake, token: fake.set_status(token, "PENDING"),
+    ],
+    ids=["set_progression", "set_status"],
+)
+def test_a_write_moved_on_while_in_flight_still_holds_its_resource(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str, move: Any
+) -> None:
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]["RequestToken"]
+
+    move(cloudcontrol, first)
+
+    with pytest.raises(cloudcontrol_client.exceptions.ConcurrentOperationException) as raised:
+        cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)
+    assert first in raised.value.response["Error"]["Message"]
+
+
+def test_a_finished_request_set_in_flight_again_holds_its_resource(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, operation="UPDATE", identifier=log_group, status="SUCCESS"
+    ).request_token
+    cloudcontrol.set_status(token, "FAILED", error_code="InternalFailure")
+    cloudcontrol_client.update_resource(TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1))
+    cloudcontrol.complete(cloudcontrol.requests[-1].request_token)  # a finished request holds nothing
+
+    cloudcontrol.set_status(token, "IN_PROGRESS")
+
+    with pytest.raises(cloudcontrol_client.exceptions.ConcurrentOperationException) as raised:
+        cloudcontrol_client.delete_resource(TypeName=LOG_GROUP, Identifier=log_group)
+    assert raised.value.response["Error"]["Message"] == (
+        f"Another Operation on resource {log_group} with RequestToken {token} is in progress"
+    )
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+def test_a_queued_write_given_a_progression_still_waits_for_the_one_before_it(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    first = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
+    )["ProgressEvent"]["RequestToken"]
+    queued = cloudcontrol_client.update_resource(
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(2)
+    )["ProgressEvent"]["RequestToken"]
+
+    cloudcontrol.set_progression(queued, Progression.after(10))
+    cloudcontrol.advance(60)
+
+    assert cloudcontrol.get_request(queued).status == "PENDING"
+    cloudcontrol.complete(first)
+    assert cloudcontrol.get_request(queued).status == "IN_PROGRESS"
+    cloudcontrol.advance(10)
+    assert cloudcontrol.get_request(queued).status == "SUCCESS"
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 2
+
+
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True, start_time=1_700_000_000.0)
+def test_queued_writes_on_the_virtual_clock_start_when_the_one_before_finished(
+    cloudcontrol: FakeCloudControl, cloudcontrol_client: Any, log_group: str
+) -> None:
+    cloudcontrol.progression = Progression.after(30)
+    tokens = [
+        cloudcontrol_client.update_resource(
+            TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(days)
+        )["ProgressEvent"]["RequestToken"]
+        for days in (1, 2)
+    ]
+
+    cloudcontrol.advance(100)
+
+    events = [
+        cloudcontrol_client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+        for token in tokens
+    ]
+    assert [(e["OperationStatus"], e["EventTime"].timestamp()) for e in events] == [
+        ("SUCCESS", 1_700_000_030.0),
+        ("SUCCESS", 1_700_000_060.0),
+    ]
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 2
