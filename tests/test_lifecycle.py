@@ -367,6 +367,20 @@ def test_seeded_update_of_a_missing_resource_fails_not_found(
     assert "RetentionInDays" not in cloudcontrol.get_resource(LOG_GROUP, "g").properties
 
 
+def test_seeded_delete_that_finishes_deletes_its_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "other"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, operation="DELETE", identifier="g", progression=Progression.after_reads(1)
+    ).request_token
+
+    assert state(client, token) == "SUCCESS"
+    assert not exists(client, "g")
+    assert [r.identifier for r in cloudcontrol.resources] == ["other"]
+
+
 def test_seeded_manual_request_completed_by_the_test(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
     assert state(client, token) == "PENDING"

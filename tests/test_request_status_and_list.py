@@ -410,9 +410,10 @@ def test_paginator_max_items_and_resume(cloudcontrol: FakeCloudControl, client: 
     assert sorted(tokens) == sorted(seeded)
 
 
-@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj", "dHdvOjU="])
+@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj", "dHdvOjU=", "djE6-MA=="])
 def test_bogus_next_token_is_a_clear_error(cloudcontrol: FakeCloudControl, client: Any, bogus: str) -> None:
-    # "djE6YWJj" is base64 of "v1:abc", "dHdvOjU=" of "two:5": well-formed tokens never given out.
+    # "djE6YWJj" is base64 of "v1:abc", "dHdvOjU=" of "two:5": well-formed tokens never given out;
+    # "djE6-MA==" is base64 of "v1:0" with a character base64 does not have.
     _seed(cloudcontrol, "CREATE", "SUCCESS")
 
     with pytest.raises(ClientError) as excinfo:
@@ -421,7 +422,7 @@ def test_bogus_next_token_is_a_clear_error(cloudcontrol: FakeCloudControl, clien
     error = excinfo.value.response["Error"]
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert error["Code"] == "ValidationException"
-    assert "NextToken" in error["Message"]
+    assert error["Message"] == "Invalid NextToken"
 
 
 def test_forged_negative_next_token_is_refused(cloudcontrol: FakeCloudControl, client: Any) -> None:
