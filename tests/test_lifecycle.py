@@ -381,6 +381,37 @@ def test_seeded_delete_that_finishes_deletes_its_resource(
     assert [r.identifier for r in cloudcontrol.resources] == ["other"]
 
 
+def test_seeded_create_without_identifier_of_a_taken_name_fails_already_exists(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, resource_model={"LogGroupName": "g"}, progression=Progression.immediate()
+    ).request_token
+
+    finished = event(client, token)
+
+    assert (finished["OperationStatus"], finished["ErrorCode"]) == ("FAILED", "AlreadyExists")
+    assert finished["Identifier"] == "g"  # found when it finished
+    assert cloudcontrol.get_request(token).identifier == "g"
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 7
+
+
+@pytest.mark.xfail(reason="bug: the default text is made before the identifier found on finishing is set")
+def test_seeded_create_without_identifier_names_the_taken_identifier(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, resource_model={"LogGroupName": "g"}, progression=Progression.immediate()
+    ).request_token
+
+    assert (
+        event(client, token)["StatusMessage"]
+        == f"Resource of type '{LOG_GROUP}' with identifier 'g' already exists."
+    )
+
+
 def test_seeded_manual_request_completed_by_the_test(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
     assert state(client, token) == "PENDING"
