@@ -496,6 +496,7 @@ def test_scripted_hooks_are_reported_by_get_resource_request_status(
     hooks_token = answer["ProgressEvent"]["HooksRequestToken"]
     assert hooks_token
     assert hooks_token != token
+    assert cloudcontrol.get_request(token).hooks_request_token == hooks_token
     assert len(answer["HooksProgressEvent"]) == 1
     hook = answer["HooksProgressEvent"][0]
     assert hook["HookTypeName"] == "Org::Svc::Hook"
