@@ -652,6 +652,19 @@ def test_event_time_and_retry_after_come_from_the_virtual_clock(
     assert "RetryAfter" not in finished  # only in-flight events carry it
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_retry_after_is_five_seconds_after_the_event_time_to_the_millisecond(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    cloudcontrol.advance(12.3456)
+
+    create(client, "g")
+
+    started = cloudcontrol.calls[-1].response["ProgressEvent"]
+    assert (started["EventTime"], started["RetryAfter"]) == (1_700_000_012.346, 1_700_000_017.346)
+
+
 @pytest.mark.cloudcontrol(start_time=datetime(2024, 11, 14, 16, 0, tzinfo=timezone.utc))
 def test_start_time_accepts_a_datetime(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP).request_token
