@@ -133,6 +133,12 @@ def test_seeded_request_view_keeps_its_resource_model(cloudcontrol: FakeCloudCon
     assert view.resource_model == {"LogGroupName": "g", "Tags": [{"Key": "a", "Value": "1"}]}
     assert json.loads(event["ResourceModel"]) == view.resource_model
     assert view.client_token is None
+    # a deep copy: changing it, however deep, changes nothing
+    view.resource_model["Tags"][0]["Value"] = "changed through the view"
+    assert cloudcontrol.get_request(seeded.request_token).resource_model == {
+        "LogGroupName": "g",
+        "Tags": [{"Key": "a", "Value": "1"}],
+    }
 
 
 def test_hooks_only_from_get_resource_request_status(cloudcontrol: FakeCloudControl, client: Any) -> None:

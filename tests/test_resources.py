@@ -654,6 +654,18 @@ def test_list_resources_paginates_250_resources_exactly_once_each(
             assert json.loads(description["Properties"])["LogGroupName"] == description["Identifier"]
 
 
+@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj"])
+def test_list_resources_with_a_next_token_never_given_out_is_invalid_request(
+    cloudcontrol: FakeCloudControl, client: Any, bogus: str
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+
+    with pytest.raises(ClientError) as excinfo:
+        client.list_resources(TypeName=LOG_GROUP, NextToken=bogus)
+
+    assert error_of(excinfo) == (400, "InvalidRequestException", "Invalid NextToken")
+
+
 def test_list_resources_of_a_type_with_none_is_empty(cloudcontrol: FakeCloudControl, client: Any) -> None:
     answer = client.list_resources(TypeName=LOG_GROUP)
 
