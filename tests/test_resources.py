@@ -964,15 +964,15 @@ def test_cancelled_delete_keeps_the_resource_by_default(cloudcontrol: FakeCloudC
     [
         [{"op": "replace", "path": "/RetentionInDays", "value": 30}],
         [{"op": "replace", "path": "/Tags/0/Value", "value": "one"}],
+        [{"op": "move", "from": "/Tags/0", "path": "/Tags/1"}],
     ],
-    ids=["top-level", "nested"],
+    ids=["top-level", "nested", "nested-move"],
 )
 def test_cancelled_update_leaves_the_resource_as_it_was(
     cloudcontrol: FakeCloudControl, client: Any, ops: list[dict[str, Any]]
 ) -> None:
-    cloudcontrol.seed_resource(
-        LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7, "Tags": [{"Key": "a", "Value": "1"}]}
-    )
+    tags = [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7, "Tags": tags})
     before = read(client, LOG_GROUP, "g")
     cloudcontrol.progression = Progression.manual()
     token = patch(client, LOG_GROUP, "g", ops)["RequestToken"]
