@@ -136,25 +136,6 @@ class RequestRecord:
         self._events: tuple[Encoded, dict[str, Any]] | None = None  # the state's event: listed, with hooks
         self._hooks_wire: list[dict[str, Any]] | None = None
 
-    @classmethod
-    def of(cls, request: ResourceRequest) -> RequestRecord:
-        """The record of a (validated) ``ResourceRequest``, e.g. one a test seeds."""
-        return cls(
-            request.request_token,
-            request.type_name,
-            request.operation,
-            request.status,
-            request.event_time.timestamp(),
-            (request.account_id, request.region),
-            identifier=request.identifier,
-            resource_model=copy.deepcopy(request.resource_model),
-            status_message=request.status_message,
-            error_code=request.error_code,
-            hooks=request.hooks,
-            hooks_request_token=request.hooks_request_token,
-            client_token=request.client_token,
-        )
-
     def view(self) -> ResourceRequest:
         """A snapshot of the request for a test: changing it changes nothing."""
         return ResourceRequest(

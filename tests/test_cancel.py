@@ -57,6 +57,20 @@ def test_status_after_cancel_is_cancel_complete(
     assert cloudcontrol.get_request(token).status == OperationStatus.CANCEL_COMPLETE
 
 
+@pytest.mark.cloudcontrol(start_time=1_700_000_000.0)
+def test_a_cancel_completes_at_the_time_it_was_asked_for(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    token = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.advance(10)
+    cancel = client.cancel_resource_request(RequestToken=token)["ProgressEvent"]
+
+    cloudcontrol.advance(3600)  # nothing asked about the request in between
+
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert event["OperationStatus"] == "CANCEL_COMPLETE"
+    assert event["EventTime"].timestamp() == 1_700_000_010.0
+    assert event["EventTime"] == cancel["EventTime"]
+
+
 @pytest.mark.parametrize("status", ["PENDING", "IN_PROGRESS"])
 def test_waiter_fails_on_cancel_complete_without_sleeping(
     cloudcontrol: FakeCloudControl, client: Any, status: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -15,14 +16,18 @@ from botocore.exceptions import ClientError
 from pytest_cloudcontrol import (
     CloudControlUsageError,
     FakeCloudControl,
+    Operation,
     OperationStatus,
     Outcome,
     Progression,
     UnknownRequestError,
 )
+from pytest_cloudcontrol.clock import VirtualClock
+from pytest_cloudcontrol.registry import RequestRecord, RequestRegistry
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
+CONFIGURATION = "AWS::AmazonMQ::Configuration"  # /properties/Data is write-only, Id and Arn read-only
 START = 1_700_000_000.0
 WEEK = 7 * 24 * 3600
 
@@ -172,6 +177,47 @@ def test_set_progression_changes_an_in_flight_request(cloudcontrol: FakeCloudCon
     assert state(client, token) == "SUCCESS"
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_a_second_set_progression_replaces_the_first(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.set_progression(token, Progression.after(30))
+    cloudcontrol.set_progression(token, Progression.after(100))
+
+    cloudcontrol.advance(30)  # the first progression's due time: it no longer counts
+    assert state(client, token) == "IN_PROGRESS"
+    assert cloudcontrol.get_request(token).status == OperationStatus.IN_PROGRESS
+    assert not exists(client, "g")
+    cloudcontrol.advance(70)
+    finished = event(client, token)
+    assert finished["OperationStatus"] == "SUCCESS"
+    assert finished["EventTime"].timestamp() == START + 100
+    assert exists(client, "g")
+
+
+def test_set_progression_to_manual_stops_a_due_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(30)
+    token = create(client, "g")
+
+    cloudcontrol.set_progression(token, Progression.manual())
+
+    cloudcontrol.advance(10 * WEEK)
+    assert state(client, token) == "IN_PROGRESS"
+    assert not exists(client, "g")
+
+
+def test_set_status_in_flight_stops_a_due_request(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.after(30)
+    token = create(client, "g")
+
+    cloudcontrol.set_status(token, "PENDING")
+
+    cloudcontrol.advance(10 * WEEK)
+    assert state(client, token) == "PENDING"
+    assert not exists(client, "g")
+
+
 def test_set_progression_to_after_reads(cloudcontrol: FakeCloudControl, client: Any) -> None:
     cloudcontrol.progression = Progression.manual()
     token = create(client, "g")
@@ -248,6 +294,121 @@ def test_seeded_request_finishes_with_its_outcome(cloudcontrol: FakeCloudControl
 
     assert (current["Operation"], current["OperationStatus"]) == ("DELETE", "FAILED")
     assert (current["ErrorCode"], current["StatusMessage"]) == ("NotFound", "gone")
+
+
+def test_seeded_update_gives_its_resource_the_models_properties(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    seeded = cloudcontrol.seed_resource(
+        CONFIGURATION, {"Name": "cfg", "EngineType": "ACTIVEMQ", "Data": "old"}
+    )
+    identifier = seeded.identifier
+    read_only = {
+        key: value for key, value in seeded.properties.items() if key not in ("Name", "EngineType", "Data")
+    }
+    assert {"Id", "Arn"} <= set(read_only)
+    model = {"Name": "cfg", "EngineType": "RABBITMQ", "Data": "new", "Description": "d"}
+    token = cloudcontrol.seed_request(
+        CONFIGURATION,
+        operation="UPDATE",
+        identifier=identifier,
+        resource_model=model,
+        progression=Progression.after_reads(1),
+    ).request_token
+
+    finished = event(client, token)
+
+    assert finished["OperationStatus"] == "SUCCESS"
+    # read-only properties are kept; the write-only one is stored but never shown
+    assert cloudcontrol.get_resource(CONFIGURATION, identifier).properties == {**model, **read_only}
+    shown = {key: value for key, value in {**model, **read_only}.items() if key != "Data"}
+    assert json.loads(finished["ResourceModel"]) == shown
+    assert cloudcontrol.get_request(token).resource_model == shown
+    properties = client.get_resource(TypeName=CONFIGURATION, Identifier=identifier)["ResourceDescription"]
+    assert json.loads(properties["Properties"]) == shown
+
+
+def test_seeded_update_without_a_model_leaves_its_resource_as_it_is(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    seeded = cloudcontrol.seed_resource(CONFIGURATION, {"Name": "cfg", "EngineType": "ACTIVEMQ", "Data": "x"})
+    token = cloudcontrol.seed_request(
+        CONFIGURATION, operation="UPDATE", identifier=seeded.identifier, progression=Progression.immediate()
+    ).request_token
+
+    finished = event(client, token)
+
+    assert finished["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.get_resource(CONFIGURATION, seeded.identifier).properties == seeded.properties
+    assert json.loads(finished["ResourceModel"]) == {
+        key: value for key, value in seeded.properties.items() if key != "Data"
+    }
+
+
+@pytest.mark.parametrize("identifier", ["ghost", None])
+def test_seeded_update_of_a_missing_resource_fails_not_found(
+    cloudcontrol: FakeCloudControl, client: Any, identifier: str | None
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP,
+        operation="UPDATE",
+        identifier=identifier,
+        resource_model={"RetentionInDays": 1},
+        progression=Progression.immediate(),
+    ).request_token
+
+    finished = event(client, token)
+
+    assert (finished["OperationStatus"], finished["ErrorCode"]) == ("FAILED", "NotFound")
+    assert finished["StatusMessage"] == (
+        f"Resource of type '{LOG_GROUP}' with identifier '{identifier}' was not found."
+    )
+    assert "RetentionInDays" not in cloudcontrol.get_resource(LOG_GROUP, "g").properties
+
+
+def test_seeded_delete_that_finishes_deletes_its_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "other"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, operation="DELETE", identifier="g", progression=Progression.after_reads(1)
+    ).request_token
+
+    assert state(client, token) == "SUCCESS"
+    assert not exists(client, "g")
+    assert [r.identifier for r in cloudcontrol.resources] == ["other"]
+
+
+def test_seeded_create_without_identifier_of_a_taken_name_fails_already_exists(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, resource_model={"LogGroupName": "g"}, progression=Progression.immediate()
+    ).request_token
+
+    finished = event(client, token)
+
+    assert (finished["OperationStatus"], finished["ErrorCode"]) == ("FAILED", "AlreadyExists")
+    assert finished["Identifier"] == "g"  # found when it finished
+    assert cloudcontrol.get_request(token).identifier == "g"
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 7
+
+
+def test_seeded_create_without_identifier_names_the_taken_identifier(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    token = cloudcontrol.seed_request(
+        LOG_GROUP, resource_model={"LogGroupName": "g"}, progression=Progression.immediate()
+    ).request_token
+
+    assert (
+        event(client, token)["StatusMessage"]
+        == f"Resource of type '{LOG_GROUP}' with identifier 'g' already exists."
+    )
 
 
 def test_seeded_manual_request_completed_by_the_test(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -334,6 +495,7 @@ def test_scripted_hooks_are_reported_by_get_resource_request_status(
     hooks_token = answer["ProgressEvent"]["HooksRequestToken"]
     assert hooks_token
     assert hooks_token != token
+    assert cloudcontrol.get_request(token).hooks_request_token == hooks_token
     assert len(answer["HooksProgressEvent"]) == 1
     hook = answer["HooksProgressEvent"][0]
     assert hook["HookTypeName"] == "Org::Svc::Hook"
@@ -354,6 +516,25 @@ def test_scripted_hooks_are_reported_by_get_resource_request_status(
     for call in cloudcontrol.calls:
         if call.operation != "GetResourceRequestStatus":
             assert "HooksRequestToken" not in json.dumps(call.response), call.operation
+
+
+@pytest.mark.cloudcontrol(start_time=START)
+def test_scripted_hooks_without_a_time_get_the_requests_event_time(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.advance(42)
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=[HOOK], times=1)
+    token = create(client, "g")
+    cloudcontrol.advance(100)
+
+    answer = client.get_resource_request_status(RequestToken=token)
+
+    assert answer["HooksProgressEvent"][0]["HookEventTime"] == datetime.fromtimestamp(
+        START + 42, timezone.utc
+    )
+    assert cloudcontrol.get_request(token).hooks[0].hook_event_time == datetime.fromtimestamp(
+        START + 42, timezone.utc
+    )
 
 
 def test_hooks_on_cancel_answer_are_left_out(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -470,6 +651,19 @@ def test_event_time_and_retry_after_come_from_the_virtual_clock(
     assert "RetryAfter" not in finished  # only in-flight events carry it
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_retry_after_is_five_seconds_after_the_event_time_to_the_millisecond(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    cloudcontrol.advance(12.3456)
+
+    create(client, "g")
+
+    started = cloudcontrol.calls[-1].response["ProgressEvent"]
+    assert (started["EventTime"], started["RetryAfter"]) == (1_700_000_012.346, 1_700_000_017.346)
+
+
 @pytest.mark.cloudcontrol(start_time=datetime(2024, 11, 14, 16, 0, tzinfo=timezone.utc))
 def test_start_time_accepts_a_datetime(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = cloudcontrol.seed_request(LOG_GROUP).request_token
@@ -563,6 +757,24 @@ def test_expiry_counts_from_the_finish(cloudcontrol: FakeCloudControl, client: A
         state(client, token)
 
 
+@pytest.mark.cloudcontrol(start_time=START)
+def test_a_finished_request_set_to_another_status_expires_seven_days_after_that(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    token = cloudcontrol.seed_request(LOG_GROUP, status="SUCCESS").request_token
+    cloudcontrol.advance(3 * 24 * 3600)
+
+    cloudcontrol.set_status(token, "FAILED", error_code="InternalFailure")
+
+    cloudcontrol.advance(WEEK - 3 * 24 * 3600)  # the first status's expiry: it no longer counts
+    assert state(client, token) == "FAILED"
+    assert [r.request_token for r in cloudcontrol.requests] == [token]
+    cloudcontrol.advance(3 * 24 * 3600)
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        client.get_resource_request_status(RequestToken=token)
+    assert cloudcontrol.requests == []
+
+
 def test_in_flight_requests_never_expire(cloudcontrol: FakeCloudControl, client: Any) -> None:
     seeded = cloudcontrol.seed_request(LOG_GROUP, status="PENDING").request_token
     cloudcontrol.progression = Progression.manual()
@@ -596,6 +808,45 @@ SUB_MICROSECOND_START = START + 0.0000007
 
 
 @pytest.mark.cloudcontrol(start_time=SUB_MICROSECOND_START)
+@pytest.mark.parametrize(
+    ("error_code", "message"),
+    [
+        ("Throttling", "Rate exceeded for operation 'CREATE'."),
+        ("GeneralServiceException", "Error occurred during operation 'CREATE'."),
+    ],
+)
+def test_a_handler_default_text_names_the_operation(
+    cloudcontrol: FakeCloudControl, client: Any, error_code: str, message: str
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.complete(token, "FAILED", error_code=error_code)
+
+    current = event(client, token)
+    assert (current["ErrorCode"], current["StatusMessage"]) == (error_code, message)
+
+
+def test_a_change_that_raises_ends_the_request_failed_internal_failure() -> None:
+    # Every change the fake makes is guarded; none raises through the public API, so the
+    # registry is driven directly with a change that does.
+    registry = RequestRegistry(VirtualClock(START))
+    record = RequestRecord("t-1", LOG_GROUP, Operation.CREATE, OperationStatus.IN_PROGRESS, START, ("1", "r"))
+
+    def broken(_: RequestRecord) -> Outcome:
+        raise RuntimeError("boom")
+
+    registry.add(record, progression=Progression.manual(), effect=broken)
+    registry.finish(record)
+
+    view = record.view()
+    assert (view.status, view.error_code, view.status_message) == (
+        OperationStatus.FAILED,
+        "InternalFailure",
+        "Internal error occurred.",
+    )
+
+
 def test_expiry_is_exact_whatever_the_start_time(cloudcontrol: FakeCloudControl, client: Any) -> None:
     token = create(client, "g")
     assert state(client, token) == "SUCCESS"
@@ -691,6 +942,55 @@ def test_set_status_changes_status_without_touching_resources(
 
     assert state(client, token) == "SUCCESS"
     assert not exists(client, "g")
+
+
+def test_set_status_failed_carries_its_error_code_and_message(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+
+    cloudcontrol.set_status(token, "FAILED", error_code="NotStabilized", status_message="It wobbled.")
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"], current["StatusMessage"]) == (
+        "FAILED",
+        "NotStabilized",
+        "It wobbled.",
+    )
+    request = cloudcontrol.get_request(token)
+    assert (request.error_code, request.status_message) == ("NotStabilized", "It wobbled.")
+
+
+def test_set_progression_keeps_what_set_status_said(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    token = create(client, "g")
+    cloudcontrol.set_status(token, "IN_PROGRESS", error_code="Throttling", status_message="Waiting.")
+
+    cloudcontrol.set_progression(token, Progression.after(60))
+
+    current = event(client, token)
+    assert (current["OperationStatus"], current["ErrorCode"], current["StatusMessage"]) == (
+        "IN_PROGRESS",
+        "Throttling",
+        "Waiting.",
+    )
+    cloudcontrol.advance(60)
+    assert state(client, token) == "SUCCESS"
+
+
+def test_injected_concurrent_operation_names_a_request_token(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.inject_error("UpdateResource", "ConcurrentOperationException")
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument="[]")
+
+    message = excinfo.value.response["Error"]["Message"]
+    assert re.fullmatch(
+        r"Another Operation on the resource with RequestToken ([a-f0-9-]+) is in progress", message
+    ), message
 
 
 def test_injected_error_fails_the_call_and_changes_nothing(

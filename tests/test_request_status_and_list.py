@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_cloudcontrol import FakeCloudControl
+from pytest_cloudcontrol import FakeCloudControl, Progression
 
 TYPE = "AWS::Logs::LogGroup"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -93,6 +94,51 @@ def test_finished_event_has_no_retry_after(cloudcontrol: FakeCloudControl, clien
     if status != "FAILED":
         assert "ErrorCode" not in event
         assert "StatusMessage" not in event
+
+
+def test_get_request_shows_what_the_wire_event_says(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.manual()
+    started = client.create_resource(
+        TypeName=TYPE, DesiredState=json.dumps({"LogGroupName": "g"}), ClientToken="retry-1"
+    )["ProgressEvent"]
+    token = started["RequestToken"]
+
+    in_flight = cloudcontrol.get_request(token)
+    assert in_flight.client_token == "retry-1"
+    assert in_flight.retry_after == in_flight.event_time + timedelta(seconds=5)
+    assert in_flight.retry_after.timestamp() == pytest.approx(started["RetryAfter"].timestamp(), abs=1e-3)
+    assert in_flight.resource_model is None
+
+    cloudcontrol.complete(token)
+    finished = cloudcontrol.get_request(token)
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert finished.retry_after is None
+    assert finished.client_token == "retry-1"
+    assert finished.resource_model == json.loads(event["ResourceModel"])
+    assert finished.resource_model == cloudcontrol.get_resource(TYPE, "g").properties
+    assert finished.resource_model["LogGroupName"] == "g"
+    # a copy: changing it changes neither the fake nor what the wire says
+    finished.resource_model["LogGroupName"] = "changed"
+    assert cloudcontrol.get_request(token).resource_model == json.loads(event["ResourceModel"])
+
+
+def test_seeded_request_view_keeps_its_resource_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    model = {"LogGroupName": "g", "Tags": [{"Key": "a", "Value": "1"}]}
+    seeded = cloudcontrol.seed_request(TYPE, resource_model=model)
+    model["Tags"][0]["Value"] = "changed by the test"
+
+    view = cloudcontrol.get_request(seeded.request_token)
+    event = client.get_resource_request_status(RequestToken=seeded.request_token)["ProgressEvent"]
+
+    assert view.resource_model == {"LogGroupName": "g", "Tags": [{"Key": "a", "Value": "1"}]}
+    assert json.loads(event["ResourceModel"]) == view.resource_model
+    assert view.client_token is None
+    # a deep copy: changing it, however deep, changes nothing
+    view.resource_model["Tags"][0]["Value"] = "changed through the view"
+    assert cloudcontrol.get_request(seeded.request_token).resource_model == {
+        "LogGroupName": "g",
+        "Tags": [{"Key": "a", "Value": "1"}],
+    }
 
 
 def test_hooks_only_from_get_resource_request_status(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -370,9 +416,10 @@ def test_paginator_max_items_and_resume(cloudcontrol: FakeCloudControl, client: 
     assert sorted(tokens) == sorted(seeded)
 
 
-@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj", "dHdvOjU="])
+@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj", "dHdvOjU=", "djE6-MA=="])
 def test_bogus_next_token_is_a_clear_error(cloudcontrol: FakeCloudControl, client: Any, bogus: str) -> None:
-    # "djE6YWJj" is base64 of "v1:abc", "dHdvOjU=" of "two:5": well-formed tokens never given out.
+    # "djE6YWJj" is base64 of "v1:abc", "dHdvOjU=" of "two:5": well-formed tokens never given out;
+    # "djE6-MA==" is base64 of "v1:0" with a character base64 does not have.
     _seed(cloudcontrol, "CREATE", "SUCCESS")
 
     with pytest.raises(ClientError) as excinfo:
@@ -381,7 +428,7 @@ def test_bogus_next_token_is_a_clear_error(cloudcontrol: FakeCloudControl, clien
     error = excinfo.value.response["Error"]
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert error["Code"] == "ValidationException"
-    assert "NextToken" in error["Message"]
+    assert error["Message"] == "Invalid NextToken"
 
 
 def test_forged_negative_next_token_is_refused(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -449,3 +496,43 @@ def test_fast_mode_scopes_by_host_region() -> None:
         with pytest.raises(virginia.exceptions.RequestTokenNotFoundException):
             virginia.get_resource_request_status(RequestToken=token)
         assert [call.region for call in fake.calls] == ["ap-southeast-2", "us-east-1"]
+
+
+def test_in_progress_filter_after_an_older_request_finishes(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    oldest, middle, newest = (_seed(cloudcontrol, "CREATE", "IN_PROGRESS") for _ in range(3))
+
+    cloudcontrol.complete(middle, "FAILED", error_code="NotStabilized")
+    cloudcontrol.complete(oldest, "FAILED", error_code="NotStabilized")
+
+    def listed(*statuses: str) -> list[str]:
+        return _tokens(
+            client.list_resource_requests(ResourceRequestStatusFilter={"OperationStatuses": list(statuses)})[
+                "ResourceRequestStatusSummaries"
+            ]
+        )
+
+    assert listed("IN_PROGRESS") == [newest]
+    assert listed("FAILED") == [oldest, middle]
+    assert listed("IN_PROGRESS", "FAILED") == [oldest, middle, newest]
+
+
+def test_a_status_change_moves_a_request_between_filters_in_age_order(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    first, second, third = (_seed(cloudcontrol, "UPDATE", "SUCCESS") for _ in range(3))
+
+    cloudcontrol.set_status(third, "FAILED", error_code="InternalFailure")
+    cloudcontrol.set_status(first, "FAILED", error_code="InternalFailure")
+    cloudcontrol.set_status(third, "SUCCESS")
+
+    def listed(status: str) -> list[str]:
+        return _tokens(
+            client.list_resource_requests(ResourceRequestStatusFilter={"OperationStatuses": [status]})[
+                "ResourceRequestStatusSummaries"
+            ]
+        )
+
+    assert listed("SUCCESS") == [second, third]
+    assert listed("FAILED") == [first]

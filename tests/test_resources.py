@@ -26,6 +26,7 @@ from pytest_cloudcontrol import (
 LOG_GROUP = "AWS::Logs::LogGroup"
 BUCKET = "AWS::S3::Bucket"
 NODEGROUP = "AWS::EKS::Nodegroup"
+QUEUE = "AWS::SQS::Queue"  # create-only FifoQueue and QueueName, read-only QueueUrl and Arn
 # Bundled types picked for their metadata (asserted in ``test_bundled_types_have_the_shape_we_rely_on``).
 WRITE_ONLY_TYPE = "AWS::AmazonMQ::Configuration"  # /properties/Data is write-only, Id read-only
 COMPOUND_TYPE = "AWS::ApiGateway::Stage"  # primary identifier [RestApiId, StageName]
@@ -327,6 +328,58 @@ def test_unappliable_patch_is_a_validation_exception(
     assert cloudcontrol.requests == []
 
 
+def test_a_patch_touching_two_create_only_properties_names_both(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
+    ops = [
+        {"op": "add", "path": "/QueueName", "value": "r"},
+        {"op": "add", "path": "/FifoQueue", "value": True},
+    ]
+
+    with pytest.raises(client.exceptions.NotUpdatableException) as excinfo:
+        patch(client, QUEUE, "q", ops)
+
+    assert error_of(excinfo)[2] == (
+        "Invalid patch update: createOnlyProperties [/properties/FifoQueue, /properties/QueueName] "
+        "cannot be updated"
+    )
+
+
+def test_a_patch_touching_two_read_only_properties_names_both(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
+    ops = [{"op": "add", "path": "/QueueUrl", "value": "u"}, {"op": "add", "path": "/Arn", "value": "a"}]
+
+    with pytest.raises(ClientError) as excinfo:
+        patch(client, QUEUE, "q", ops)
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch update: readOnlyProperties [/properties/Arn, /properties/QueueUrl] cannot be updated",
+    )
+
+
+def test_a_patch_that_replaces_the_whole_document_must_leave_an_object(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    # A type whose properties are all updatable: a patch of the whole document touches nothing protected.
+    cloudcontrol.register_type(ResourceType(type_name=PRIVATE_TYPE, primary_identifier=("/properties/Name",)))
+    cloudcontrol.seed_resource(PRIVATE_TYPE, {"Name": "t1"})
+
+    with pytest.raises(ClientError) as excinfo:
+        patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "", "value": ["not", "an", "object"]}])
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch update: the properties must stay an object",
+    )
+    assert cloudcontrol.requests == []
+
+
 def test_update_of_missing_resource_is_resource_not_found_in_handler_template(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
@@ -599,6 +652,18 @@ def test_list_resources_paginates_250_resources_exactly_once_each(
     for page in pages:
         for description in page["ResourceDescriptions"]:
             assert json.loads(description["Properties"])["LogGroupName"] == description["Identifier"]
+
+
+@pytest.mark.parametrize("bogus", ["bogus", "djE6YWJj"])
+def test_list_resources_with_a_next_token_never_given_out_is_invalid_request(
+    cloudcontrol: FakeCloudControl, client: Any, bogus: str
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+
+    with pytest.raises(ClientError) as excinfo:
+        client.list_resources(TypeName=LOG_GROUP, NextToken=bogus)
+
+    assert error_of(excinfo) == (400, "InvalidRequestException", "Invalid NextToken")
 
 
 def test_list_resources_of_a_type_with_none_is_empty(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -894,6 +959,31 @@ def test_cancelled_delete_keeps_the_resource_by_default(cloudcontrol: FakeCloudC
     assert read(client, LOG_GROUP, "g")["LogGroupName"] == "g"
 
 
+@pytest.mark.parametrize(
+    "ops",
+    [
+        [{"op": "replace", "path": "/RetentionInDays", "value": 30}],
+        [{"op": "replace", "path": "/Tags/0/Value", "value": "one"}],
+        [{"op": "move", "from": "/Tags/0", "path": "/Tags/1"}],
+    ],
+    ids=["top-level", "nested", "nested-move"],
+)
+def test_cancelled_update_leaves_the_resource_as_it_was(
+    cloudcontrol: FakeCloudControl, client: Any, ops: list[dict[str, Any]]
+) -> None:
+    tags = [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7, "Tags": tags})
+    before = read(client, LOG_GROUP, "g")
+    cloudcontrol.progression = Progression.manual()
+    token = patch(client, LOG_GROUP, "g", ops)["RequestToken"]
+
+    client.cancel_resource_request(RequestToken=token)
+
+    assert status(client, token)["OperationStatus"] == "CANCEL_COMPLETE"
+    assert read(client, LOG_GROUP, "g") == before
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties == before
+
+
 def test_request_tokens_are_fresh_uuids(cloudcontrol: FakeCloudControl, client: Any) -> None:
     tokens = {create(client, LOG_GROUP, {"LogGroupName": f"g{n}"})["RequestToken"] for n in range(20)}
     assert len(tokens) == 20
@@ -957,3 +1047,78 @@ def test_update_while_create_in_flight_is_concurrent_operation(
     match = IN_FLIGHT.search(error_of(excinfo)[2])
     assert match
     assert match.group(1) == token
+
+
+# -- how deep a document may nest ------------------------------------------------------------------
+# A document's depth counts every container and scalar on the way down: ``{"a": []}`` is 2 levels.
+
+
+def _lists(levels: int) -> str:
+    """Empty lists nested ``levels`` deep, written as compactly as JSON allows."""
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("member", ["DesiredState", "ResourceModel"])
+def test_a_document_of_100_levels_is_accepted(
+    cloudcontrol: FakeCloudControl, client: Any, member: str
+) -> None:
+    document = '{"LogGroupName":"g","Deep":' + _lists(99) + "}"  # the object, then 99 lists
+
+    if member == "DesiredState":
+        event = client.create_resource(TypeName=LOG_GROUP, DesiredState=document)["ProgressEvent"]
+        assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+        assert json.loads(document) == {
+            key: value for key, value in read(client, LOG_GROUP, "g").items() if key != "Arn"
+        }
+    else:
+        answer = client.list_resources(TypeName=LOG_GROUP, ResourceModel=document)
+        assert answer["ResourceDescriptions"] == []
+
+
+@pytest.mark.parametrize("member", ["DesiredState", "ResourceModel"])
+def test_a_document_of_101_levels_is_a_validation_exception(
+    cloudcontrol: FakeCloudControl, client: Any, member: str
+) -> None:
+    document = '{"LogGroupName":"g","Deep":' + _lists(100) + "}"
+
+    send = client.create_resource if member == "DesiredState" else client.list_resources
+
+    with pytest.raises(ClientError) as excinfo:
+        send(TypeName=LOG_GROUP, **{member: document})
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        f"Model validation failed (#: {member} nests deeper than 100 levels)",
+    )
+    assert cloudcontrol.requests == []
+
+
+def test_a_patch_value_of_100_levels_is_accepted(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    document = '[{"op":"add","path":"/Deep","value":' + _lists(100) + "}]"
+
+    event = client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=document)[
+        "ProgressEvent"
+    ]
+
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert read(client, LOG_GROUP, "g")["Deep"] == json.loads(_lists(100))
+
+
+def test_a_patch_value_of_101_levels_is_a_validation_exception(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    document = '[{"op":"add","path":"/Deep","value":' + _lists(101) + "}]"
+
+    with pytest.raises(ClientError) as excinfo:
+        client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=document)
+
+    assert error_of(excinfo) == (
+        400,
+        "ValidationException",
+        "Invalid patch document: nests deeper than 100 levels",
+    )
+    assert cloudcontrol.requests == []
+    assert "Deep" not in read(client, LOG_GROUP, "g")
