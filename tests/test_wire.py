@@ -249,6 +249,21 @@ def test_front_door_order_json_then_target_then_auth(raw: FakeCloudControl) -> N
             "Start of list found where not expected.",
         ),
         (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": "CREATE"},
+            "STRING_VALUE cannot be converted to ResourceRequestStatusFilter",
+        ),
+        (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": {"Operations": ["CREATE", 1.5]}},
+            "NUMBER_VALUE cannot be converted to String",
+        ),
+        (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": {"OperationStatuses": ["PENDING", {}]}},
+            "Start of structure or map found where not expected.",
+        ),
+        (
             "CancelResourceRequest",
             {"RequestToken": {"a": 1}},
             "Start of structure or map found where not expected.",
