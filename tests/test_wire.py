@@ -463,6 +463,20 @@ def test_enum_violation_in_a_list_is_one_constraint_on_the_whole_list(client: An
     )
 
 
+def test_different_violations_in_one_list_are_one_constraint(unchecked: Any) -> None:
+    message = _validation_message(
+        unchecked.list_resource_requests, ResourceRequestStatusFilter={"Operations": ["NOPE", None]}
+    )
+
+    null, enum = "Member must not be null", "Member must satisfy enum value set: [CREATE, DELETE, UPDATE]"
+    head, _, constraint = message.partition(" at 'resourceRequestStatusFilter.operations' failed to satisfy ")
+    assert head.startswith("1 validation error detected: Value '")
+    assert constraint in {
+        f"constraint: Member must satisfy constraint: [{null}, {enum}]",
+        f"constraint: Member must satisfy constraint: [{enum}, {null}]",
+    }
+
+
 def test_each_member_with_violations_is_listed(client: Any) -> None:
     message = _validation_message(
         client.list_resource_requests,
