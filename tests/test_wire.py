@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import botocore
 import pytest
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -121,6 +122,18 @@ def test_unsigned_client_is_missing_authentication_token(cloudcontrol: FakeCloud
     )
 
 
+@pytest.mark.parametrize(
+    "url", ["https://cloudcontrol.example.com/", "http://cloudcontrolapi.localhost:8080/"]
+)
+def test_unsigned_request_to_another_host_is_for_the_fakes_region(url: str) -> None:
+    headers = {"X-Amz-Target": "CloudApiService.ListResourceRequests", "Content-Type": protocol.CONTENT_TYPE}
+    with FakeCloudControl(region="eu-west-1", fast=True) as fake, fake.mock_requests(url=url):
+        answer = requests.post(url, data=b"{}", headers=headers, timeout=5)
+
+    assert answer.status_code == 200
+    assert [(call.region, call.account_id) for call in fake.calls] == [("eu-west-1", fake.account_id)]
+
+
 def test_real_client_sees_a_corrupted_body_as_serialization_exception(
     cloudcontrol: FakeCloudControl,
 ) -> None:
@@ -178,6 +191,7 @@ def test_body_that_is_not_a_json_object(raw: FakeCloudControl, body: bytes) -> N
     assert headers["content-type"] == "application/x-amz-json-1.0"
     assert "x-amzn-errortype" not in headers
     assert uuid.UUID(headers["x-amzn-requestid"])
+    assert raw.calls[-1].params == {}
 
 
 @pytest.mark.parametrize(
