@@ -59,7 +59,10 @@ def test_a_failure_of_the_fake_itself_is_a_500_fault_not_a_traceback(
         client.list_resource_requests()
 
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
-    assert "pytest-cloudcontrol failed on this request (KeyError" in raised.value.response["Error"]["Message"]
+    assert raised.value.response["Error"]["Message"] == (
+        "pytest-cloudcontrol failed on this request (KeyError: 'boom'); "
+        "please report it with the request that caused it"
+    )
 
 
 def test_botocore_keeps_the_rest_of_the_time_module_while_sleeps_are_virtual(

@@ -24,8 +24,9 @@ from pytest_cloudcontrol.transport import botocore_hook
 
 TYPE = "AWS::Logs::LogGroup"
 # Inner sessions skip hypothesis' plugin: pytester drops the modules a run imports, so each inner
-# run would import hypothesis again (about a second).
-INNER = ("-p", "no:hypothesispytest")
+# run would import hypothesis again (about a second). They also run in file order when the outer
+# session shuffles with pytest-randomly: their output is matched in that order.
+INNER = ("-p", "no:hypothesispytest", "-p", "no:randomly")
 NO_RETRY = Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=2)
 
 

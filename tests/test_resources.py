@@ -906,6 +906,27 @@ def test_validate_desired_state_uses_a_registered_schema(cloudcontrol: FakeCloud
     )
 
 
+def _nested(name: str, levels: int) -> dict[str, Any]:
+    """A DesiredState that nests ``levels`` levels deep: the object, then lists, the innermost empty."""
+    inner: list[Any] = []
+    for _ in range(levels - 2):
+        inner = [inner]
+    return {"LogGroupName": name, "Deep": inner}
+
+
+def test_desired_state_may_nest_100_levels_deep_but_not_101(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    event = create(client, LOG_GROUP, _nested("deep", 100))
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+
+    with pytest.raises(ClientError) as excinfo:
+        create(client, LOG_GROUP, _nested("deeper", 101))
+
+    assert error_of(excinfo)[:2] == (400, "ValidationException")
+    assert [r.identifier for r in cloudcontrol.resources] == ["deep"]
+
+
 # -- cancelling a create ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import botocore
 import pytest
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -121,6 +122,18 @@ def test_unsigned_client_is_missing_authentication_token(cloudcontrol: FakeCloud
     )
 
 
+@pytest.mark.parametrize(
+    "url", ["https://cloudcontrol.example.com/", "http://cloudcontrolapi.localhost:8080/"]
+)
+def test_unsigned_request_to_another_host_is_for_the_fakes_region(url: str) -> None:
+    headers = {"X-Amz-Target": "CloudApiService.ListResourceRequests", "Content-Type": protocol.CONTENT_TYPE}
+    with FakeCloudControl(region="eu-west-1", fast=True) as fake, fake.mock_requests(url=url):
+        answer = requests.post(url, data=b"{}", headers=headers, timeout=5)
+
+    assert answer.status_code == 200
+    assert [(call.region, call.account_id) for call in fake.calls] == [("eu-west-1", fake.account_id)]
+
+
 def test_real_client_sees_a_corrupted_body_as_serialization_exception(
     cloudcontrol: FakeCloudControl,
 ) -> None:
@@ -178,6 +191,7 @@ def test_body_that_is_not_a_json_object(raw: FakeCloudControl, body: bytes) -> N
     assert headers["content-type"] == "application/x-amz-json-1.0"
     assert "x-amzn-errortype" not in headers
     assert uuid.UUID(headers["x-amzn-requestid"])
+    assert raw.calls[-1].params == {}
 
 
 @pytest.mark.parametrize(
@@ -247,6 +261,21 @@ def test_front_door_order_json_then_target_then_auth(raw: FakeCloudControl) -> N
             "ListResourceRequests",
             {"ResourceRequestStatusFilter": []},
             "Start of list found where not expected.",
+        ),
+        (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": "CREATE"},
+            "STRING_VALUE cannot be converted to ResourceRequestStatusFilter",
+        ),
+        (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": {"Operations": ["CREATE", 1.5]}},
+            "NUMBER_VALUE cannot be converted to String",
+        ),
+        (
+            "ListResourceRequests",
+            {"ResourceRequestStatusFilter": {"OperationStatuses": ["PENDING", {}]}},
+            "Start of structure or map found where not expected.",
         ),
         (
             "CancelResourceRequest",
@@ -343,6 +372,180 @@ def test_odd_bodies_never_raise(raw: FakeCloudControl, operation: str, body: byt
     if status == 400:
         assert answer["__type"].startswith("com.amazon.")
     assert len(raw.calls) == 1
+
+
+# -- the model's constraints, in Coral's words, through a real client ------------------------------
+
+# botocore checks only required members, types and minimums on the client: without its parameter
+# validation, minimums reach the fake too.
+UNCHECKED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
+TOKEN_PATTERN = "[-A-Za-z0-9+/=]+"
+TYPE_PATTERN = "[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}"
+PATTERN = "Member must satisfy regular expression pattern: "
+
+
+@pytest.fixture
+def unchecked(cloudcontrol: FakeCloudControl) -> Any:
+    """A boto3 client that sends what it is given: botocore's own parameter validation is off."""
+    return boto3.client("cloudcontrol", region_name=cloudcontrol.region, config=UNCHECKED)
+
+
+def _validation_message(call: Any, **params: Any) -> str:
+    with pytest.raises(ClientError) as excinfo:
+        call(**params)
+    response = excinfo.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["Error"]["Code"] == "ValidationException"
+    message: str = response["Error"]["Message"]
+    return message
+
+
+def _violation(value: str | None, path: str, constraint: str) -> str:
+    shown = "" if value is None else f" '{value}'"
+    return f"Value{shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
+@pytest.mark.parametrize(
+    ("max_results", "constraint"),
+    [
+        (101, "Member must have value less than or equal to 100"),
+        (0, "Member must have value greater than or equal to 1"),
+    ],
+)
+def test_integer_out_of_its_range(unchecked: Any, max_results: int, constraint: str) -> None:
+    message = _validation_message(unchecked.list_resource_requests, MaxResults=max_results)
+
+    assert message == "1 validation error detected: " + _violation(str(max_results), "maxResults", constraint)
+
+
+@pytest.mark.parametrize("max_results", [1, 100])
+def test_integer_range_includes_its_bounds(client: Any, max_results: int) -> None:
+    answer = client.list_resource_requests(MaxResults=max_results)
+
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_string_longer_than_its_maximum(client: Any) -> None:
+    token = "a" * 129
+
+    message = _validation_message(client.cancel_resource_request, RequestToken=token)
+
+    assert message == "1 validation error detected: " + _violation(
+        token, "requestToken", "Member must have length less than or equal to 128"
+    )
+
+
+def test_string_as_long_as_its_maximum_is_looked_up(client: Any) -> None:
+    with pytest.raises(client.exceptions.RequestTokenNotFoundException):
+        client.cancel_resource_request(RequestToken="a" * 128)
+
+
+def test_empty_string_breaks_its_minimum_and_its_pattern(unchecked: Any) -> None:
+    message = _validation_message(unchecked.get_resource_request_status, RequestToken="")
+
+    assert message == "2 validation errors detected: " + "; ".join(
+        [
+            _violation("", "requestToken", "Member must have length greater than or equal to 1"),
+            _violation("", "requestToken", PATTERN + TOKEN_PATTERN),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("desired_state", "constraint"),
+    [
+        ("x" * 262145, "Member must have length less than or equal to 262144"),
+        ("", "Member must have length greater than or equal to 1"),
+    ],
+    ids=["too-long", "empty"],
+)
+def test_sensitive_value_is_not_echoed(unchecked: Any, desired_state: str, constraint: str) -> None:
+    message = _validation_message(unchecked.create_resource, TypeName=TYPE, DesiredState=desired_state)
+
+    assert message == "1 validation error detected: " + _violation(None, "desiredState", constraint)
+
+
+def test_enum_violation_in_a_list_is_one_constraint_on_the_whole_list(client: Any) -> None:
+    message = _validation_message(
+        client.list_resource_requests, ResourceRequestStatusFilter={"Operations": ["CREATE", "NOPE"]}
+    )
+
+    assert message == "1 validation error detected: " + _violation(
+        "[CREATE, NOPE]",
+        "resourceRequestStatusFilter.operations",
+        "Member must satisfy constraint: [Member must satisfy enum value set: [CREATE, DELETE, UPDATE]]",
+    )
+
+
+def test_different_violations_in_one_list_are_one_constraint(unchecked: Any) -> None:
+    message = _validation_message(
+        unchecked.list_resource_requests, ResourceRequestStatusFilter={"Operations": ["NOPE", None]}
+    )
+
+    null, enum = "Member must not be null", "Member must satisfy enum value set: [CREATE, DELETE, UPDATE]"
+    head, _, constraint = message.partition(" at 'resourceRequestStatusFilter.operations' failed to satisfy ")
+    assert head.startswith("1 validation error detected: Value '")
+    assert constraint in {
+        f"constraint: Member must satisfy constraint: [{null}, {enum}]",
+        f"constraint: Member must satisfy constraint: [{enum}, {null}]",
+    }
+
+
+def test_each_member_with_violations_is_listed(client: Any) -> None:
+    message = _validation_message(
+        client.list_resource_requests,
+        ResourceRequestStatusFilter={"Operations": ["X"], "OperationStatuses": ["Y", "DONE", "SUCCESS"]},
+    )
+
+    statuses = "PENDING, IN_PROGRESS, SUCCESS, FAILED, CANCEL_IN_PROGRESS, CANCEL_COMPLETE"
+    assert message.startswith("2 validation errors detected: ")
+    assert set(message.removeprefix("2 validation errors detected: ").split("; ")) == {
+        _violation(
+            "[X]",
+            "resourceRequestStatusFilter.operations",
+            "Member must satisfy constraint: [Member must satisfy enum value set: [CREATE, DELETE, UPDATE]]",
+        ),
+        _violation(
+            "[Y, DONE, SUCCESS]",
+            "resourceRequestStatusFilter.operationStatuses",
+            f"Member must satisfy constraint: [Member must satisfy enum value set: [{statuses}]]",
+        ),
+    }
+
+
+def test_at_most_ten_violations_are_listed(unchecked: Any) -> None:
+    message = _validation_message(
+        unchecked.update_resource,
+        TypeName="a",
+        TypeVersionId="",
+        RoleArn="x",
+        ClientToken="",
+        Identifier="",
+        PatchDocument="",
+    )
+
+    patterns = {
+        "typeName": TYPE_PATTERN,
+        "typeVersionId": "[A-Za-z0-9-]+",
+        "roleArn": "arn:.+:iam::[0-9]{12}:role/.+",
+        "clientToken": TOKEN_PATTERN,
+        "identifier": ".+",
+    }
+    values = {"typeName": "a", "roleArn": "x"}
+    minimums = {"typeName": 10, "roleArn": 20}
+    possible = {
+        _violation(None, "patchDocument", "Member must have length greater than or equal to 1"),
+    }
+    for path, pattern in patterns.items():
+        value = values.get(path, "")
+        low = minimums.get(path, 1)
+        possible.add(_violation(value, path, f"Member must have length greater than or equal to {low}"))
+        possible.add(_violation(value, path, PATTERN + pattern))
+    assert len(possible) == 11
+    assert message.startswith("11 validation errors detected: ")
+    listed = message.removeprefix("11 validation errors detected: ").split("; ")
+    assert len(listed) == len(set(listed)) == 10
+    assert set(listed) <= possible
 
 
 # -- injected errors ---------------------------------------------------------------------------
