@@ -34,6 +34,8 @@ def _java_text(value: Any) -> str:
         return "[" + ", ".join(_java_text(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "null"
     return str(value)
 
 
