@@ -153,9 +153,10 @@ class CloudControlService:
 
     def handle(self, operation: str, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """Serve one validated call: let due requests finish, then run the operation."""
-        handler = self._handlers.get(operation)
-        if handler is None:
-            raise not_implemented(operation)
+        try:
+            handler = self._handlers[operation]
+        except KeyError:
+            raise not_implemented(operation) from None
         with self.lock:
             self.registry.tick()
             return handler(params, scope)

@@ -115,13 +115,21 @@ def _signing_credentials(own: object) -> Credentials:
     return credentials
 
 
+# The last client credentials seen to be static with the fake's secret: they need no replacing.
+_fake_signed: object = FAKE_CREDENTIALS
+
+
 def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
     # botocore's signer keeps its credentials private; a ``request_credentials`` signing context wins
     # over them, so the client's own (perhaps real, perhaps refreshable) credentials are never used.
+    global _fake_signed
     if _active:
         own = getattr(request_signer, "_credentials", None)
+        if own is _fake_signed:
+            return  # the common case, at the cost of one comparison: seen signing with the fake's secret
         if type(own) is Credentials and own.secret_key == FAKE_CREDENTIALS.secret_key:
-            return  # the common case: the client already signs with the fake's secret
+            _fake_signed = own
+            return
         if type(request_signer) is RequestSigner:
             credentials: object = _signing_credentials(own)
         else:  # aiobotocore's signer awaits the credentials it is given: they must be its own kind
