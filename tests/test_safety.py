@@ -25,7 +25,7 @@ import botocore.endpoint
 import botocore.session
 import botocore.waiter
 import pytest
-from botocore.exceptions import HTTPClientError
+from botocore.exceptions import ClientError, HTTPClientError
 
 from pytest_cloudcontrol import FakeCloudControl, RealEndpointError
 from pytest_cloudcontrol.transport import botocore_hook
@@ -529,3 +529,21 @@ def test_a_client_made_with_its_own_keys_while_active_keeps_them(cloudcontrol: F
     )
 
     assert client._request_signer._credentials.access_key == "AKIAMINE"
+
+
+def test_an_operation_without_a_handler_names_itself_in_process(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    # What a newer botocore model's operation meets (the subprocess test above), reached in process:
+    # the service without its GetResource handler.
+    del cloudcontrol._service._handlers["GetResource"]
+
+    with pytest.raises(ClientError) as raised:
+        client.get_resource(TypeName="AWS::Logs::LogGroup", Identifier="g")
+
+    assert raised.value.response["Error"] == {
+        "Code": "UnknownOperationException",
+        "Message": "pytest-cloudcontrol does not implement GetResource (botocore's model has it, the fake "
+        "does not yet); the other operations keep working",
+    }
+    assert client.list_resource_requests()["ResourceRequestStatusSummaries"] == []
