@@ -23,7 +23,6 @@ from .service_model import raw_model, session
 
 E = TypeVar("E", bound=Enum)
 
-MAX_DEPTH = MAX_DOCUMENT_DEPTH  # as deep as the service accepts a DesiredState
 MAX_TIMES = 1000  # injected errors and scripted requests: more is a mistake (or a loop)
 # The clock stays where datetimes and AWS's timestamps can follow it (expiry adds 7 days).
 LATEST_TIME = datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp()
@@ -234,8 +233,8 @@ def status_code(value: Any) -> int | None:
 def json_object(value: Any, what: str) -> dict[str, Any]:
     """A plain copy of a JSON object: string keys; strings, finite numbers, booleans, null, lists, objects.
 
-    At most ``MAX_DEPTH`` levels deep, as the service accepts properties. The copy keeps later changes
-    of the test's own object out of the fake.
+    At most ``MAX_DOCUMENT_DEPTH`` levels deep, as the service accepts properties. The copy keeps later
+    changes of the test's own object out of the fake.
     """
     if not isinstance(value, Mapping):
         raise wrong(what, "a dict of property names to JSON values (not a JSON string)", value)
@@ -245,8 +244,10 @@ def json_object(value: Any, what: str) -> dict[str, Any]:
 
 def _json(value: Any, where: str, level: int) -> Any:
     # ``level`` counts as the service's json_depth does: the object is 1, each value one more.
-    if level > MAX_DEPTH:
-        raise CloudControlUsageError(f"{where} nests deeper than {MAX_DEPTH} levels, as AWS accepts none")
+    if level > MAX_DOCUMENT_DEPTH:
+        raise CloudControlUsageError(
+            f"{where} nests deeper than {MAX_DOCUMENT_DEPTH} levels, as AWS accepts none"
+        )
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):

@@ -64,7 +64,7 @@ def _handler_names() -> dict[str, str]:
 
 
 Handler = Callable[[dict[str, Any], Scope], dict[str, Any]]
-Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input (ClientToken aside)
+Fingerprint = tuple[Operation, dict[str, Any]]  # a write's operation and input
 
 
 @dataclass
@@ -82,11 +82,6 @@ class Script:
     def matches(self, type_name: str, operation: Operation) -> bool:
         """True when this script applies to a new request of ``operation`` on ``type_name``."""
         return (self.type_name in (None, type_name)) and (self.operation in (None, operation))
-
-
-def _without_token(params: dict[str, Any]) -> dict[str, Any]:
-    """A write's input without its ClientToken: what a retry with the same token must repeat."""
-    return {key: value for key, value in params.items() if key != "ClientToken"}
 
 
 def _encode_position(position: int) -> str:
@@ -262,7 +257,8 @@ class CloudControlService:
             return None
         (first_operation, first_params), first_token, _ = known
         operation, params = fingerprint
-        if first_operation != operation or _without_token(first_params) != _without_token(params):
+        # Both inputs carry this ClientToken (the lookup is keyed by it): equal inputs are a retry.
+        if first_operation != operation or first_params != params:
             raise AWSError(
                 "ClientTokenConflictException",
                 f"ClientToken {client_token} is already associated with an existing operation "
@@ -375,12 +371,12 @@ class CloudControlService:
 
         def replace(_: RequestRecord) -> Outcome:
             resource = None if identifier is None else self.store.get(scope, type_name, identifier)
-            if resource is None or identifier is None:
+            if resource is None:
                 return Outcome.failed(HandlerErrorCode.NotFound)
             if model is None:
                 return Outcome(resource_model=resource_type.without_write_only(resource.properties))
             properties = {**model, **resource_type.read_only_values(resource.properties)}
-            self.store.put(StoredResource(type_name, identifier, properties, scope))
+            self.store.put(StoredResource(type_name, resource.identifier, properties, scope))
             return Outcome(resource_model=resource_type.without_write_only(properties))
 
         return replace

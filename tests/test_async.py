@@ -400,18 +400,8 @@ def test_fast_mode_serves_unsigned_async_requests(cloudcontrol: FakeCloudControl
 
 @pytest.mark.cloudcontrol(accounts={"AKIAOTHER": "222222222222"})
 def test_an_async_client_keeps_its_access_key_and_signs_with_the_fake_secret(
-    cloudcontrol: FakeCloudControl, monkeypatch: pytest.MonkeyPatch
+    cloudcontrol: FakeCloudControl, signing_secrets: list[str]
 ) -> None:
-    import botocore.auth
-
-    secrets: list[str] = []
-    add_auth = botocore.auth.SigV4Auth.add_auth
-
-    def spy(self: botocore.auth.SigV4Auth, request: Any) -> None:
-        secrets.append(self.credentials.secret_key)
-        add_auth(self, request)
-
-    monkeypatch.setattr(botocore.auth.SigV4Auth, "add_auth", spy)
 
     async def twice(client: Any) -> None:
         await client.list_resource_requests()
@@ -421,7 +411,7 @@ def test_an_async_client_keeps_its_access_key_and_signs_with_the_fake_secret(
     run(twice)
 
     assert [call.account_id for call in cloudcontrol.calls] == ["222222222222"] * 2 + ["123456789012"] * 2
-    assert set(secrets) == {"testing"}
+    assert set(signing_secrets) == {"testing"}
 
 
 def test_an_async_client_made_while_active_runs_no_credential_process(

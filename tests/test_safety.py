@@ -216,23 +216,15 @@ def test_a_credential_process_never_runs(
 
 
 def test_no_real_secret_signs_what_the_fake_serves(
-    cloudcontrol: FakeCloudControl, monkeypatch: pytest.MonkeyPatch
+    cloudcontrol: FakeCloudControl, signing_secrets: list[str]
 ) -> None:
-    secrets: list[str] = []
-    add_auth = botocore.auth.SigV4Auth.add_auth
-
-    def spy(self: botocore.auth.SigV4Auth, request: Any) -> None:
-        secrets.append(self.credentials.secret_key)
-        add_auth(self, request)
-
-    monkeypatch.setattr(botocore.auth.SigV4Auth, "add_auth", spy)
     client = boto3.client(
         "cloudcontrol", region_name="us-east-1", aws_access_key_id="AKIAREAL", aws_secret_access_key="real"
     )
 
     client.list_resource_requests()
 
-    assert secrets == ["testing"]
+    assert signing_secrets == ["testing"]
 
 
 def test_accounts_still_map_access_keys_with_a_fake_secret() -> None:
