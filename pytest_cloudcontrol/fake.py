@@ -87,7 +87,7 @@ class FakeCloudControl:
         virtual_time: bool = True,
         progression: Progression | None = None,
         cancel_applies_change: bool = False,
-        validate_desired_state: bool = False,
+        validate_desired_state: bool = True,
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
     ) -> None:
@@ -105,20 +105,16 @@ class FakeCloudControl:
                 "start_time": start_time,
             }
         )
-        if settings.validate_desired_state:
-            from .schema_validation import ensure_available
-
-            ensure_available()
         self.settings = settings
         self.region = settings.region
         self.account_id = settings.account_id
         self.fast = settings.fast
         self.virtual_time = settings.virtual_time
         self.clock = VirtualClock(settings.start_time)
-        self._registry = RequestRegistry(self.clock)
+        self._catalog = ResourceTypeCatalog()
+        self._registry = RequestRegistry(self.clock, self._catalog.handler_messages)
         self._registry.cancel_applies_change = settings.cancel_applies_change
         self._store = ResourceStore()
-        self._catalog = ResourceTypeCatalog()
         self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
         self._service.validate_desired_state = settings.validate_desired_state
         self._service.queue_concurrent_writes = settings.queue_concurrent_writes

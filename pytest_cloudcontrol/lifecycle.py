@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from .errors import CloudControlUsageError
@@ -97,11 +98,22 @@ SUCCEEDED = Outcome()
 """A plain success, with no identifier or model to record."""
 
 
-def handler_message(code: HandlerErrorCode, type_name: str, identifier: str | None, action: str) -> str:
-    """The text a CloudFormation handler gives a failure of ``code`` when it gives none of its own.
+def handler_message(
+    code: HandlerErrorCode,
+    type_name: str,
+    identifier: str | None,
+    action: str,
+    texts: Mapping[str, str] = MappingProxyType({}),
+) -> str:
+    """The text a handler gives a failure of ``code``: the type's own from ``texts``, else CloudFormation's.
 
-    ``action`` is the handler's: CREATE, READ, UPDATE, DELETE or LIST.
+    ``action`` is the handler's: CREATE, READ, UPDATE, DELETE or LIST. ``texts`` maps error codes to
+    a type's recorded texts (:attr:`ResourceType.handler_messages`), which may name ``{type_name}``,
+    ``{identifier}`` and ``{operation}``.
     """
+    own = texts.get(code.value)
+    if own is not None:
+        return own.format(type_name=type_name, identifier=identifier, operation=action)
     subject = f"Resource of type '{type_name}' with identifier '{identifier}'"
     texts = {
         HandlerErrorCode.NotFound: f"{subject} was not found.",

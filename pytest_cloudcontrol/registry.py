@@ -15,7 +15,7 @@ import heapq
 import itertools
 import uuid
 from bisect import bisect_right, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .clock import VirtualClock
@@ -222,10 +222,17 @@ def _run(record: RequestRecord) -> Outcome:
 
 
 class RequestRegistry:
-    """All resource requests of one fake, with their lifecycle."""
+    """All resource requests of one fake, with their lifecycle.
 
-    def __init__(self, clock: VirtualClock) -> None:
+    ``handler_texts`` gives a type's own failure texts (error code → text), used when a request fails
+    without a message of its own.
+    """
+
+    def __init__(
+        self, clock: VirtualClock, handler_texts: Callable[[str], Mapping[str, str]] = lambda _: {}
+    ) -> None:
         self.clock = clock
+        self.handler_texts = handler_texts
         self.cancel_applies_change = False
         self.cancel_progression = Progression.immediate()
         self._by_token: dict[str, RequestRecord] = {}
@@ -352,7 +359,11 @@ class RequestRegistry:
         if outcome.error_code is not None and message is None:
             identifier = outcome.identifier if outcome.identifier is not None else record.identifier
             message = handler_message(
-                outcome.error_code, record.type_name, identifier, record.operation.value
+                outcome.error_code,
+                record.type_name,
+                identifier,
+                record.operation.value,
+                self.handler_texts(record.type_name),
             )
         self._change(record, outcome.status, outcome.error_code, message, outcome, at)
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import mmap
 import random
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 HANDLERS: frozenset[str] = frozenset({"create", "read", "update", "delete", "list"})
 """Every handler a resource type can have; the default for a hand-written :class:`ResourceType`."""
+
+DEFAULT_LIST_PAGE_SIZE = 100
+"""How many resources a list handler returns per page unless the type's row says otherwise."""
 
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 _PROPERTIES_PREFIX = "/properties/"
@@ -44,9 +47,17 @@ class ResourceType:
     handlers: frozenset[str] = HANDLERS
     list_required: tuple[str, ...] = ()
     property_types: Mapping[str, str] = field(default_factory=dict, hash=False)
+    list_properties: tuple[str, ...] = ()
+    list_page_size: int = DEFAULT_LIST_PAGE_SIZE
+    handler_messages: Mapping[str, str] = field(default_factory=dict, hash=False)
     schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False)
+    validation_schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False, compare=False)
     # Derived once here: reads and creates use them on every call.
+    _validator: list[Any] = field(init=False, repr=False, compare=False, hash=False)  # [] until compiled
     _write_only_heads: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
+    listed_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
+    _read_only_names: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
+    _nested_read_only: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False, hash=False)
     _generated_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
     _identifier_segments: tuple[tuple[str, ...], ...] = field(
         init=False, repr=False, compare=False, hash=False
@@ -65,6 +76,13 @@ class ResourceType:
         for name in ("primary_identifier", "create_only", "read_only", "write_only", "required"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "list_required", tuple(self.list_required))
+        object.__setattr__(self, "list_properties", tuple(self.list_properties))
+        object.__setattr__(self, "handler_messages", MappingProxyType(dict(self.handler_messages)))
+        if self.validation_schema is None and self.schema is not None:
+            from .schema_validation import compact_schema
+
+            object.__setattr__(self, "validation_schema", compact_schema(self.schema))
+        object.__setattr__(self, "_validator", [])
         object.__setattr__(
             self, "additional_identifiers", tuple(tuple(ids) for ids in self.additional_identifiers)
         )
@@ -93,6 +111,14 @@ class ResourceType:
         object.__setattr__(
             self, "_generated_names", tuple(_top_level_names((*self.primary_identifier, *self.read_only)))
         )
+        read_only = [_segments(pointer) for pointer in self.read_only]
+        object.__setattr__(self, "_read_only_names", frozenset(s[0] for s in read_only if len(s) == 1))
+        object.__setattr__(self, "_nested_read_only", tuple(s for s in read_only if len(s) > 1))
+        object.__setattr__(
+            self,
+            "listed_names",
+            self.list_properties or tuple(dict.fromkeys(_segments(p)[0] for p in self.primary_identifier)),
+        )
         object.__setattr__(self, "_identifier_segments", tuple(map(_segments, self.primary_identifier)))
         _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
         object.__setattr__(self, "_arn_prefix", f":{service.lower()}:")
@@ -106,8 +132,8 @@ class ResourceType:
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
         """Build the metadata of a CloudFormation registry schema (``typeName``, ``handlers``, ...).
 
-        The schema itself is kept in :attr:`schema`, so :func:`validate_properties` can check models
-        against it.
+        The schema itself is kept in :attr:`schema`, and its validation part checks every model
+        created or updated (:meth:`validator`).
         """
         handlers: Mapping[str, Any] = schema.get("handlers", {})
         list_schema: Mapping[str, Any] = handlers.get("list", {}).get("handlerSchema", {})
@@ -145,10 +171,14 @@ class ResourceType:
             handlers=row.get("handlers", ()),
             list_required=row.get("list_required", ()),
             property_types=row.get("property_types", {}),
+            list_properties=row.get("list_properties", ()),
+            list_page_size=row.get("list_page_size", DEFAULT_LIST_PAGE_SIZE),
+            handler_messages=row.get("handler_messages", {}),
+            validation_schema=row.get("schema"),
         )
 
     def to_table_row(self) -> dict[str, Any]:
-        """Return the bundled table's row: all fields but name and schema, empty ones left out."""
+        """Return the bundled table's row: the fields and the validation ``schema``, empty ones left out."""
         row: dict[str, Any] = {
             "primary_identifier": list(self.primary_identifier),
             "additional_identifiers": [list(ids) for ids in self.additional_identifiers],
@@ -159,8 +189,23 @@ class ResourceType:
             "handlers": sorted(self.handlers),
             "list_required": list(self.list_required),
             "property_types": dict(self.property_types),
+            "list_properties": list(self.list_properties),
+            "handler_messages": dict(self.handler_messages),
+            "schema": None if self.validation_schema is None else dict(self.validation_schema),
         }
+        if self.list_page_size != DEFAULT_LIST_PAGE_SIZE:
+            row["list_page_size"] = self.list_page_size
         return {key: value for key, value in row.items() if value}
+
+    def validator(self) -> Any:
+        """The compiled validator of :attr:`validation_schema` (made on first use), None without one."""
+        compiled = self._validator
+        if not compiled:
+            from .schema_validation import compile_validator
+
+            schema = self.validation_schema
+            compiled.append(None if schema is None else compile_validator(schema))
+        return compiled[0]
 
     def identifier_of(self, properties: Mapping[str, Any]) -> str | None:
         """Return the primary identifier's values joined with ``|``, or None if one is missing."""
@@ -253,6 +298,17 @@ class ResourceType:
             _remove(result, _segments(pointer))
         return result
 
+    def without_read_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
+        """Return ``properties`` without read-only properties (a copy; the input is never changed)."""
+        names = self._read_only_names
+        result = {name: value for name, value in properties.items() if name not in names}
+        nested = self._nested_read_only
+        if nested and not {segments[0] for segments in nested}.isdisjoint(result):
+            result = copy.deepcopy(result)
+            for segments in nested:
+                _remove(result, segments)
+        return result
+
     def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
         """Make an ARN of this type, ending with the primary identifier's non-ARN parts."""
         parts: list[str] = []
@@ -288,45 +344,62 @@ class ResourceTypeCatalog:
             return registered
         return _bundled(type_name)
 
+    def handler_messages(self, type_name: str) -> Mapping[str, str]:
+        """The failure texts of ``type_name``'s handlers (error code → text); empty if it has none."""
+        resource_type = self.get(type_name)
+        return {} if resource_type is None else resource_type.handler_messages
+
     def register(self, resource_type: ResourceType) -> None:
         """Add a type to this catalog, replacing a registered or bundled type of the same name."""
         self._registered[resource_type.type_name] = resource_type
 
     def __contains__(self, type_name: object) -> bool:
         """Whether ``type_name`` is registered or bundled."""
-        return isinstance(type_name, str) and (type_name in self._registered or type_name in _bundled_rows())
+        return isinstance(type_name, str) and (
+            type_name in self._registered or _bundled(type_name) is not None
+        )
 
 
-_table_lock = threading.Lock()
-_table_rows: Mapping[str, Mapping[str, Any]] | None = None
-_parsed: dict[str, ResourceType] = {}
+_parsed: dict[str, ResourceType | None] = {}
 
 
-def _bundled_rows() -> Mapping[str, Mapping[str, Any]]:
-    """Return the bundled table's rows, parsed on first use and shared by every catalog."""
-    global _table_rows
-    if _table_rows is None:
-        with _table_lock:
-            if _table_rows is None:
-                text = (
-                    resources.files("pytest_cloudcontrol")
-                    .joinpath("data/resource_types.json")
-                    .read_text(encoding="utf-8")
-                )
-                _table_rows = json.loads(text)["types"]
-    return _table_rows
+_TABLE = Path(__file__).parent / "data" / "resource_types.json"
+
+
+@functools.cache
+def _table() -> mmap.mmap:
+    """The bundled table, mapped once per process: one ``"<type name>": {row}`` line per type."""
+    with _TABLE.open("rb") as file:
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _bundled(type_name: str) -> ResourceType | None:
-    """Return the bundled metadata of ``type_name``, built from its row on first request."""
-    parsed = _parsed.get(type_name)
-    if parsed is None:
-        row = _bundled_rows().get(type_name)
-        if row is None:
-            return None
-        # Two threads may build the same row; both results are equal, so the race is harmless.
-        parsed = _parsed.setdefault(type_name, ResourceType.from_table_row(type_name, row))
-    return parsed
+    """Return the bundled metadata of ``type_name`` (None if unknown), parsed from its line on first use.
+
+    Only that line is read and parsed: a process pays for the few types its tests use, not for the
+    whole table (6 MB with the schemas).
+    """
+    try:
+        return _parsed[type_name]
+    except KeyError:
+        pass
+    table = _table()
+    key = b"\n" + json.dumps(type_name).encode() + b": "
+    start = table.find(key)
+    parsed = None
+    if start >= 0:
+        start += len(key)
+        row = json.loads(table[start : table.find(b"\n", start)].removesuffix(b","))
+        parsed = ResourceType.from_table_row(type_name, row)
+    # Two threads may parse the same line; both results are equal, so the race is harmless.
+    return _parsed.setdefault(type_name, parsed)
+
+
+def bundled_type_names() -> list[str]:
+    """Every type of the bundled table, sorted (reads the names only)."""
+    lines = _table()[:].split(b"\n")
+    start = lines.index(b'"types": {') + 1
+    return [line[1 : line.index(b'"', 1)].decode() for line in lines[start:] if line.startswith(b'"')]
 
 
 @functools.lru_cache(maxsize=8192)

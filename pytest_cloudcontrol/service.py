@@ -34,13 +34,13 @@ from .models import (
 )
 from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
+from .schema_validation import violations
 from .service_model import operation_names
 from .store import ResourceStore, StoredResource
 from .validation import json_depth
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
 DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
-LIST_RESOURCES_PAGE = 100  # AWS ignores ListResources' MaxResults; the handler picks the page size.
 
 IMPLEMENTED = frozenset(
     {
@@ -132,7 +132,7 @@ class CloudControlService:
         self.catalog = catalog
         self.clock = clock
         self.progression = Progression.immediate()
-        self.validate_desired_state = False
+        self.validate_desired_state = True
         self.queue_concurrent_writes = False
         self.scripts: list[Script] = []
         self.calls: list[Call] = []
@@ -245,7 +245,13 @@ class CloudControlService:
             raise handler_failure(
                 "ResourceNotFoundException",
                 type_name,
-                handler_message(HandlerErrorCode.NotFound, type_name, identifier, "READ"),
+                handler_message(
+                    HandlerErrorCode.NotFound,
+                    type_name,
+                    identifier,
+                    "READ",
+                    self.catalog.handler_messages(type_name),
+                ),
                 HandlerErrorCode.NotFound,
             )
         return resource
@@ -408,11 +414,7 @@ class CloudControlService:
         resource_type = self._type(type_name, "create")
         desired = _properties(params["DesiredState"], "DesiredState")
         if self.validate_desired_state:
-            from .schema_validation import validate_properties
-
-            problems = validate_properties(resource_type, desired)
-            if problems:
-                raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
+            _validate(resource_type, desired)
         create = self._creates(resource_type, desired, scope)
         return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
 
@@ -453,7 +455,11 @@ class CloudControlService:
 
         def applies() -> None:
             resource = self._resource(scope, type_name, identifier)
-            accepted.append((resource, _apply(patch, resource.properties)))
+            patched = _apply(patch, resource.properties)
+            if self.validate_desired_state:
+                # The read-only values are the handler's, not the caller's: only the rest is checked.
+                _validate(resource_type, resource_type.without_read_only(patched))
+            accepted.append((resource, patched))
 
         return self._start(params, scope, Operation.UPDATE, identifier, update, applies)
 
@@ -488,14 +494,21 @@ class CloudControlService:
         after = _decode_position(params.get("NextToken"))
         if after is None:
             raise AWSError("InvalidRequestException", "Invalid NextToken")
-        resources, position = self.store.page(scope, type_name, model, after, LIST_RESOURCES_PAGE)
+        resources, position = self.store.page(scope, type_name, model, after, resource_type.list_page_size)
         answer: dict[str, Any] = {
             "TypeName": type_name,
-            "ResourceDescriptions": [resource.description(resource_type) for resource in resources],
+            "ResourceDescriptions": [resource.listed(resource_type) for resource in resources],
         }
         if position is not None:
             answer["NextToken"] = _encode_position(position)
         return answer
+
+
+def _validate(resource_type: ResourceType, properties: dict[str, Any]) -> None:
+    """Raise the ValidationException AWS answers for a model that breaks the type's schema."""
+    problems = violations(resource_type, properties)
+    if problems:
+        raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
 
 
 MAX_DOCUMENT_DEPTH = 100  # deeper JSON would overflow the deep copies and dumps the fake makes later

@@ -44,7 +44,7 @@ class FakeSettings(BaseModel):
         Progression.immediate()
     )
     cancel_applies_change: Annotated[bool, _flag("cancel_applies_change")] = False
-    validate_desired_state: Annotated[bool, _flag("validate_desired_state")] = False
+    validate_desired_state: Annotated[bool, _flag("validate_desired_state")] = True
     queue_concurrent_writes: Annotated[bool, _flag("queue_concurrent_writes")] = False
     start_time: Annotated[float | None, _checked(inputs.start_time)] = None
 
@@ -75,7 +75,7 @@ _DEFAULTS: dict[str, Any] = {
     "virtual_time": True,
     "progression": None,
     "cancel_applies_change": False,
-    "validate_desired_state": False,
+    "validate_desired_state": True,
     "queue_concurrent_writes": False,
     "start_time": None,
 }

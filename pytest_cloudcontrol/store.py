@@ -23,7 +23,7 @@ class StoredResource:
     Reads answer the same description until the resource changes, so it is encoded once (``description``).
     """
 
-    __slots__ = ("_described", "identifier", "properties", "scope", "type_name")
+    __slots__ = ("_described", "_listed", "identifier", "properties", "scope", "type_name")
 
     def __init__(self, type_name: str, identifier: str, properties: dict[str, Any], scope: Scope) -> None:
         self.type_name = type_name
@@ -31,6 +31,7 @@ class StoredResource:
         self.properties = properties
         self.scope = scope
         self._described: tuple[ResourceType, Encoded] | None = None
+        self._listed: tuple[ResourceType, Encoded] | None = None
 
     def description(self, resource_type: ResourceType) -> Encoded:
         """The ``ResourceDescription`` reads answer (``.value``), write-only properties left out.
@@ -43,6 +44,21 @@ class StoredResource:
             readable = resource_type.without_write_only(self.properties)
             description = Encoded({"Identifier": self.identifier, "Properties": compact_json(readable)})
             cached = self._described = (resource_type, description)
+        return cached[1]
+
+    def listed(self, resource_type: ResourceType) -> Encoded:
+        """The ``ResourceDescription`` ListResources answers: only what the type's list handler returns.
+
+        That is :attr:`ResourceType.list_properties` (by default the primary identifier's properties),
+        built and encoded once per resource type, shared.
+        """
+        cached = self._listed
+        if cached is None or cached[0] is not resource_type:
+            properties = self.properties
+            shown = {name: properties[name] for name in resource_type.listed_names if name in properties}
+            readable = resource_type.without_write_only(shown)
+            description = Encoded({"Identifier": self.identifier, "Properties": compact_json(readable)})
+            cached = self._listed = (resource_type, description)
         return cached[1]
 
     def view(self) -> Resource:

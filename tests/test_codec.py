@@ -91,6 +91,7 @@ def test_a_patch_with_a_duplicate_key_takes_the_last_value(
     assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 14
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)  # SavedTags: no LogGroup property
 def test_a_top_level_patch_leaves_earlier_reads_and_nested_values_alone(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
@@ -125,7 +126,8 @@ def test_reads_follow_a_new_definition_of_the_type(cloudcontrol: FakeCloudContro
     def properties() -> dict[str, Any]:
         answer = client.get_resource(TypeName="Acme::Svc::Thing", Identifier="t")
         listed = client.list_resources(TypeName="Acme::Svc::Thing")["ResourceDescriptions"]
-        assert [d["Properties"] for d in listed] == [answer["ResourceDescription"]["Properties"]]
+        # The list handler shows the primary identifier only, whatever the definition.
+        assert [json.loads(d["Properties"]) for d in listed] == [{"Name": "t"}]
         parsed: dict[str, Any] = json.loads(answer["ResourceDescription"]["Properties"])
         return parsed
 

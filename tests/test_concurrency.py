@@ -271,6 +271,7 @@ def test_paginating_while_creating(cloudcontrol: FakeCloudControl) -> None:
 # -- contended writes on one resource ------------------------------------------------------------
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)  # RetentionInDays as a counter
 def test_one_write_in_flight_on_a_shared_resource(cloudcontrol: FakeCloudControl) -> None:
     cloudcontrol.seed_resource(TYPE, {"LogGroupName": "shared", "RetentionInDays": 1})
     # Updates stay in flight until the test thread completes them; creates finish at once.
@@ -400,7 +401,7 @@ def test_racing_creates_of_one_identifier_make_one_resource(cloudcontrol: FakeCl
     assert len(cloudcontrol.calls_to("CreateResource")) == THREADS * 10
 
 
-@pytest.mark.cloudcontrol(queue_concurrent_writes=True)
+@pytest.mark.cloudcontrol(queue_concurrent_writes=True, validate_desired_state=False)  # a counter
 def test_queued_writes_run_one_at_a_time(cloudcontrol: FakeCloudControl) -> None:
     """With queueing on, contended writes wait as PENDING and all run, one after the other."""
     cloudcontrol.seed_resource(TYPE, {"LogGroupName": "queued", "RetentionInDays": 1})

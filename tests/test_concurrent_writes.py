@@ -11,6 +11,7 @@ import pytest
 from pytest_cloudcontrol import FakeCloudControl, Progression
 
 LOG_GROUP = "AWS::Logs::LogGroup"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def _retention(days: int) -> str:
@@ -53,7 +54,7 @@ def test_queued_writes_wait_as_pending_and_run_in_order(
         cloudcontrol_client.update_resource(
             TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(days)
         )["ProgressEvent"]
-        for days in (1, 2, 3)
+        for days in (1, 3, 5)
     )
     assert [first["OperationStatus"], second["OperationStatus"], third["OperationStatus"]] == [
         "IN_PROGRESS",
@@ -67,7 +68,7 @@ def test_queued_writes_wait_as_pending_and_run_in_order(
 
     cloudcontrol.complete(second["RequestToken"])
     cloudcontrol.complete(third["RequestToken"])
-    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 3
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 5
 
 
 @pytest.mark.cloudcontrol(queue_concurrent_writes=True)
@@ -78,7 +79,7 @@ def test_a_cancelled_queued_write_never_runs(
         TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
     )["ProgressEvent"]
     queued = cloudcontrol_client.update_resource(
-        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(2)
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(3)
     )["ProgressEvent"]
 
     cancel = cloudcontrol_client.cancel_resource_request(RequestToken=queued["RequestToken"])
@@ -95,7 +96,7 @@ def test_a_cancelled_queued_write_never_runs(
 @pytest.mark.parametrize(
     "second_patch",
     [
-        [{"op": "add", "path": "/KmsKeyId", "value": "key-1"}],
+        [{"op": "add", "path": "/KmsKeyId", "value": KEY_ARN}],
         [{"op": "add", "path": "/Tags/-", "value": {"Key": "b", "Value": "2"}}],
     ],
     ids=["top-level", "nested"],
@@ -128,7 +129,7 @@ def test_a_queued_update_applies_on_top_of_the_one_before_it(
             "LogGroupName": "app",
             "Tags": [{"Key": "a", "Value": "1"}],
             "RetentionInDays": 1,
-            "KmsKeyId": "key-1",
+            "KmsKeyId": KEY_ARN,
         }
     else:
         assert expected == {
@@ -270,7 +271,7 @@ def test_a_queued_write_given_a_progression_still_waits_for_the_one_before_it(
         TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(1)
     )["ProgressEvent"]["RequestToken"]
     queued = cloudcontrol_client.update_resource(
-        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(2)
+        TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(3)
     )["ProgressEvent"]["RequestToken"]
 
     cloudcontrol.set_progression(queued, Progression.after(10))
@@ -281,7 +282,7 @@ def test_a_queued_write_given_a_progression_still_waits_for_the_one_before_it(
     assert cloudcontrol.get_request(queued).status == "IN_PROGRESS"
     cloudcontrol.advance(10)
     assert cloudcontrol.get_request(queued).status == "SUCCESS"
-    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 2
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 3
 
 
 @pytest.mark.cloudcontrol(queue_concurrent_writes=True, start_time=1_700_000_000.0)
@@ -293,7 +294,7 @@ def test_queued_writes_on_the_virtual_clock_start_when_the_one_before_finished(
         cloudcontrol_client.update_resource(
             TypeName=LOG_GROUP, Identifier=log_group, PatchDocument=_retention(days)
         )["ProgressEvent"]["RequestToken"]
-        for days in (1, 2)
+        for days in (1, 3)
     ]
 
     cloudcontrol.advance(100)
@@ -306,4 +307,4 @@ def test_queued_writes_on_the_virtual_clock_start_when_the_one_before_finished(
         ("SUCCESS", 1_700_000_030.0),
         ("SUCCESS", 1_700_000_060.0),
     ]
-    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 2
+    assert cloudcontrol.get_resource(LOG_GROUP, log_group).properties["RetentionInDays"] == 3

@@ -207,21 +207,3 @@ def test_the_requests_fixture_serves_signed_requests(
     assert answer.headers["content-type"] == "application/x-amz-json-1.0"
     cloudcontrol.assert_cancelled(token)
     assert cloudcontrol.calls[-1].region == "eu-west-1"
-
-
-def test_asking_for_schema_validation_without_the_extra_fails_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import importlib.util
-
-    from pytest_cloudcontrol.schema_validation import SchemaValidationUnavailable
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "jsonschema" else real_find_spec(name, *a),
-    )
-
-    with pytest.raises(SchemaValidationUnavailable, match=r"pytest-cloudcontrol\[schemas\]"):
-        FakeCloudControl(validate_desired_state=True)

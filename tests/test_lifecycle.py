@@ -428,7 +428,7 @@ def test_script_fails_only_the_next_matching_request(cloudcontrol: FakeCloudCont
     cloudcontrol.script(LOG_GROUP, "CREATE", outcome=Outcome.failed("NotStabilized", "no luck"), times=1)
 
     # not matching: another type, another operation
-    bucket = create(client, "b", BUCKET)
+    bucket = create(client, "bk", BUCKET)
     assert state(client, bucket) == "SUCCESS"
     cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "existing"})
     delete = client.delete_resource(TypeName=LOG_GROUP, Identifier="existing")["ProgressEvent"][

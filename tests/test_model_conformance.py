@@ -272,7 +272,12 @@ def representative_run(fake: FakeCloudControl) -> list[Exchange]:
     bucket = r.call("create_resource", TypeName="AWS::S3::Bucket", DesiredState="{}", ClientToken="ct-1")
     assert bucket is not None
     r.call("create_resource", TypeName="AWS::S3::Bucket", DesiredState="{}", ClientToken="ct-1")  # replay
-    r.call("create_resource", TypeName="AWS::S3::Bucket", DesiredState='{"A":1}', ClientToken="ct-1")
+    r.call(
+        "create_resource",
+        TypeName="AWS::S3::Bucket",
+        DesiredState='{"BucketName":"other"}',
+        ClientToken="ct-1",
+    )
     r.call("create_resource", TypeName="AWS::Nope::Thing", DesiredState="{}")
     r.call("create_resource", TypeName="AWS::AppMesh::Mesh", DesiredState="{}")
     r.call("create_resource", TypeName=LOG_GROUP, DesiredState="[1, 2]")

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
-import sys
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_cloudcontrol.resource_types import HANDLERS, ResourceType, ResourceTypeCatalog
-from pytest_cloudcontrol.schema_validation import (
-    SchemaValidationUnavailable,
-    cfn_lint_schema_files,
-    load_cfn_lint_schema,
-    validate_properties,
-)
+from pytest_cloudcontrol.resource_types import HANDLERS, ResourceType, ResourceTypeCatalog, bundled_type_names
+from pytest_cloudcontrol.schema_validation import compact_schema
+from pytest_cloudcontrol.schema_validation import violations as validate_properties
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -76,6 +73,18 @@ THING_SCHEMA: dict[str, Any] = {
 # The bundled table
 
 
+def generator() -> Any:
+    """The generator script as a module (it needs cfn-lint, a test dependency)."""
+    pytest.importorskip("cfnlint")
+    path = Path(__file__).parents[1] / "scripts" / "generate_resource_types.py"
+    spec = importlib.util.spec_from_file_location("generate_resource_types", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_table_names_the_cfn_lint_version_and_has_one_type_per_line() -> None:
     text = resources.files("pytest_cloudcontrol").joinpath("data/resource_types.json").read_text()
     table = json.loads(text)
@@ -83,7 +92,9 @@ def test_table_names_the_cfn_lint_version_and_has_one_type_per_line() -> None:
     assert len(table["types"]) > 1000
     assert len(text.splitlines()) == len(table["types"]) + 6
     assert list(table["types"]) == sorted(table["types"])
-    assert len(text.encode()) < 1_500_000
+    assert bundled_type_names() == list(table["types"])
+    # Compact: the schemas without descriptions and annotations (cfn-lint's files hold 14 MB).
+    assert len(text.encode()) < 8_000_000
 
 
 def test_catalog_knows_bundled_types_and_parses_each_once(catalog: ResourceTypeCatalog) -> None:
@@ -103,7 +114,10 @@ def test_s3_bucket_metadata() -> None:
     assert bucket.list_required == ()
     assert bucket.required == ()
     assert bucket.property_types["Arn"] == "string"
-    assert bucket.schema is None
+    assert bucket.schema is None  # the bundled table holds its validation part only
+    assert bucket.validation_schema is not None
+    assert bucket.validation_schema["properties"]["BucketName"]["maxLength"] == 63
+    assert "description" not in json.dumps(bucket.validation_schema)
 
 
 def test_kinesis_stream_metadata() -> None:
@@ -131,13 +145,22 @@ def test_logs_log_group_metadata() -> None:
     assert log_group.handlers == HANDLERS
 
 
-def test_bundled_rows_are_what_from_schema_builds() -> None:
-    schema = load_cfn_lint_schema("AWS::S3::Bucket")
+@pytest.mark.parametrize("type_name", ["AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::Lambda::Function"])
+def test_bundled_rows_are_what_the_generator_builds(type_name: str) -> None:
+    script = generator()
+    schema = script.load_cfn_lint_schema(type_name)
     assert schema is not None
-    from_schema = ResourceType.from_schema(schema)
-    row = from_schema.to_table_row()
-    assert ResourceType.from_table_row("AWS::S3::Bucket", row).to_table_row() == row
-    assert "AWS::S3::Bucket" in cfn_lint_schema_files()
+    row = script.table_row(schema, script.load_extras().get(type_name, {}))
+    assert ResourceType.from_table_row(type_name, row).to_table_row() == row
+    assert bundled(type_name).to_table_row() == row, "regenerate: python scripts/generate_resource_types.py"
+
+
+def test_every_curated_type_exists_and_cites_its_evidence() -> None:
+    extras = generator().load_extras()
+    assert extras
+    for type_name, row in extras.items():
+        assert bundled(type_name).type_name == type_name
+        assert row.get("_evidence"), f"{type_name}: say where its values come from"
 
 
 # Identifiers
@@ -443,27 +466,47 @@ def test_read_only_properties_are_neither_required_nor_rejected() -> None:
     ]
 
 
-def test_type_unknown_to_cfn_lint_is_not_checked() -> None:
+def test_type_without_a_schema_is_not_checked() -> None:
     thing = ResourceType(type_name="MyOrg::Svc::Unknown", primary_identifier=("/properties/Name",))
+    assert thing.validator() is None
     assert validate_properties(thing, {"Anything": True}) == []
 
 
-def test_validation_without_jsonschema_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(sys.modules, "jsonschema", None)
-    with pytest.raises(SchemaValidationUnavailable, match=re.escape("pytest-cloudcontrol[schemas]")):
-        validate_properties(ResourceType.from_schema(THING_SCHEMA), {"Name": "n"})
+def test_compact_schema_keeps_constraints_only() -> None:
+    schema = {
+        "description": "a thing",
+        "properties": {
+            "A": {"type": "string", "description": "d", "insertionOrder": False, "format": "AWS::X::Y.Arn"},
+            "B": {"anyOf": [{"format": "uri"}, {"format": "AWS::X::Y.Id"}], "maxLength": 3},
+            "C": {"$ref": "#/definitions/C"},
+        },
+        "definitions": {"C": {"type": "integer", "title": "c"}, "Unused": {"type": "string"}},
+        "readOnlyProperties": ["/properties/A"],
+    }
+    assert compact_schema(schema) == {
+        "properties": {"A": {"type": "string"}, "B": {"maxLength": 3}, "C": {"$ref": "#/definitions/C"}},
+        "definitions": {"C": {"type": "integer"}},
+    }
 
 
-def test_validation_without_cfn_lint_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(sys.modules, "cfnlint", None)
-    never_validated = ResourceType(
-        type_name="MyOrg::Svc::NeedsCfnLint", primary_identifier=("/properties/Name",)
-    )
-    with pytest.raises(ImportError, match=re.escape("pytest-cloudcontrol[schemas]")):
-        validate_properties(never_validated, {"Name": "n"})
-    with pytest.raises(SchemaValidationUnavailable):
-        cfn_lint_schema_files()
+@pytest.mark.parametrize(
+    ("pattern", "compiled"),
+    [
+        (r"^[a-z]+\Z", r"^[a-z]+$"),  # Java's end of input
+        (r"\A[a-z]+$", r"^[a-z]+$"),
+        (r"^[\p{L}]+$", r"^[\p{L}]+$"),
+        (r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF]*$", None),  # surrogates: left out
+        (r"^(?s).+$", None),  # an inline flag after the start: left out
+    ],
+)
+def test_java_patterns_are_translated_or_left_out(pattern: str, compiled: str | None) -> None:
+    schema = compact_schema({"properties": {"P": {"type": "string", "pattern": pattern}}})
+    assert schema["properties"]["P"].get("pattern") == compiled
+
+
+def test_every_bundled_schema_compiles() -> None:
+    catalog = ResourceTypeCatalog()
+    for type_name in bundled_type_names():
+        resource_type = catalog.get(type_name)
+        assert resource_type is not None
+        assert resource_type.validator() is not None, type_name

@@ -24,6 +24,7 @@ from pytest_cloudcontrol import (
 )
 
 LOG_GROUP = "AWS::Logs::LogGroup"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 BUCKET = "AWS::S3::Bucket"
 NODEGROUP = "AWS::EKS::Nodegroup"
 QUEUE = "AWS::SQS::Queue"  # create-only FifoQueue and QueueName, read-only QueueUrl and Arn
@@ -245,7 +246,7 @@ def test_update_applies_an_rfc6902_patch(cloudcontrol: FakeCloudControl, client:
             {"op": "add", "path": "/Tags/-", "value": {"Key": "b", "Value": "2"}},
             {"op": "replace", "path": "/Tags/0/Value", "value": "one"},
             {"op": "remove", "path": "/RetentionInDays"},
-            {"op": "add", "path": "/KmsKeyId", "value": "key-1"},
+            {"op": "add", "path": "/KmsKeyId", "value": KEY_ARN},
         ],
     )
 
@@ -257,9 +258,9 @@ def test_update_applies_an_rfc6902_patch(cloudcontrol: FakeCloudControl, client:
     properties = read(client, LOG_GROUP, "g")
     assert properties["Tags"] == [{"Key": "a", "Value": "one"}, {"Key": "b", "Value": "2"}]
     assert "RetentionInDays" not in properties
-    assert properties["KmsKeyId"] == "key-1"
+    assert properties["KmsKeyId"] == KEY_ARN
     assert properties["Arn"]  # read-only properties survive the patch
-    assert json.loads(done["ResourceModel"])["KmsKeyId"] == "key-1"
+    assert json.loads(done["ResourceModel"])["KmsKeyId"] == KEY_ARN
 
 
 def test_update_waits_for_the_request_to_finish(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -698,7 +699,10 @@ def test_parent_scoped_list_returns_only_the_parents_children(
     answer = client.list_resources(TypeName=NODEGROUP, ResourceModel=json.dumps({"ClusterName": "c1"}))
 
     assert sorted(d["Identifier"] for d in answer["ResourceDescriptions"]) == sorted(r.identifier for r in c1)
-    assert {json.loads(d["Properties"])["ClusterName"] for d in answer["ResourceDescriptions"]} == {"c1"}
+    # The list handler returns the primary identifier's properties only (a Nodegroup's is its Id).
+    assert [json.loads(d["Properties"]) for d in answer["ResourceDescriptions"]] == [
+        {"Id": d["Identifier"]} for d in answer["ResourceDescriptions"]
+    ]
 
 
 @pytest.mark.cloudcontrol(accounts={"AKIAOTHERACCOUNT": "210987654321"})
@@ -829,10 +833,12 @@ def test_registered_private_type_works_through_the_api(
     with pytest.raises(client.exceptions.NotUpdatableException):
         patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "/Name", "value": "t2"}])
     patch(client, PRIVATE_TYPE, "t1", [{"op": "replace", "path": "/Size", "value": 2}])
+    assert read(client, PRIVATE_TYPE, "t1")["Size"] == 2
+    # The list handler returns the primary identifier's properties only.
     assert [
-        json.loads(d["Properties"])["Size"]
+        json.loads(d["Properties"])
         for d in client.list_resources(TypeName=PRIVATE_TYPE)["ResourceDescriptions"]
-    ] == [2]
+    ] == [{"Name": "t1"}]
     delete_token = client.delete_resource(TypeName=PRIVATE_TYPE, Identifier="t1")["ProgressEvent"][
         "RequestToken"
     ]
@@ -859,7 +865,6 @@ def test_registered_type_with_fewer_handlers_is_unsupported(
 # -- DesiredState validation -----------------------------------------------------------------------
 
 
-@pytest.mark.cloudcontrol(validate_desired_state=True)
 @pytest.mark.parametrize(
     ("state", "item"),
     [
@@ -882,18 +887,17 @@ def test_validate_desired_state_rejects_bad_models(
     assert cloudcontrol.requests == []
 
 
-@pytest.mark.cloudcontrol(validate_desired_state=True)
 def test_validate_desired_state_accepts_a_valid_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
     event = create(client, LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
     assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)
 def test_without_validation_extraneous_keys_are_accepted(cloudcontrol: FakeCloudControl, client: Any) -> None:
     event = create(client, LOG_GROUP, {"LogGroupName": "g", "Nope": 1})
     assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
 
 
-@pytest.mark.cloudcontrol(validate_desired_state=True)
 def test_validate_desired_state_uses_a_registered_schema(cloudcontrol: FakeCloudControl, client: Any) -> None:
     cloudcontrol.register_type(PRIVATE_SCHEMA)
 
@@ -914,6 +918,7 @@ def _nested(name: str, levels: int) -> dict[str, Any]:
     return {"LogGroupName": name, "Deep": inner}
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)  # "Deep" is no LogGroup property; depth is the point
 def test_desired_state_may_nest_100_levels_deep_but_not_101(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
@@ -1079,6 +1084,7 @@ def _lists(levels: int) -> str:
     return "[" * levels + "]" * levels
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)  # "Deep" is no LogGroup property; depth is the point
 @pytest.mark.parametrize("member", ["DesiredState", "ResourceModel"])
 def test_a_document_of_100_levels_is_accepted(
     cloudcontrol: FakeCloudControl, client: Any, member: str
@@ -1115,6 +1121,7 @@ def test_a_document_of_101_levels_is_a_validation_exception(
     assert cloudcontrol.requests == []
 
 
+@pytest.mark.cloudcontrol(validate_desired_state=False)  # "Deep" is no LogGroup property; depth is the point
 def test_a_patch_value_of_100_levels_is_accepted(cloudcontrol: FakeCloudControl, client: Any) -> None:
     cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
     document = '[{"op":"add","path":"/Deep","value":' + _lists(100) + "}]"
