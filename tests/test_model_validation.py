@@ -1,0 +1,216 @@
+"""Model validation, list handlers and handler texts as AWS's resource level answers them, by default.
+
+Evidence: LocalStack's AWS-validated snapshots of 2023-02-01
+(``tests/aws/services/cloudcontrol/test_cloudcontrol_api.snapshot.json`` in localstack/localstack)
+recorded ``Model validation failed (#/BucketName: expected type: String, found: Boolean)``, ``(#:
+extraneous key [DOESNOTEXIST] is not permitted)``, a ListResources of S3 buckets showing only
+``BucketName``, and S3's handler texts ``Bucket not found`` and ``The bucket Already Exists``. The
+other texts are in ``/work/shared/reference/cloudcontrol-behaviour.md`` ([OBS]).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pytest_cloudcontrol import FakeCloudControl, Progression
+
+BUCKET = "AWS::S3::Bucket"
+LOG_GROUP = "AWS::Logs::LogGroup"
+QUEUE = "AWS::SQS::Queue"
+ROLE = "AWS::IAM::Role"
+TRUST = {"Version": "2012-10-17", "Statement": []}
+
+
+def create(client: Any, type_name: str, state: dict[str, Any]) -> dict[str, Any]:
+    event: dict[str, Any] = client.create_resource(TypeName=type_name, DesiredState=json.dumps(state))[
+        "ProgressEvent"
+    ]
+    return event
+
+
+def refusal(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
+    response = excinfo.value.response
+    return (
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+    )
+
+
+# -- CreateResource ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_name", "state", "message"),
+    [
+        (
+            BUCKET,
+            {"BucketName": True},
+            "Model validation failed (#/BucketName: expected type: String, found: Boolean)",
+        ),
+        (
+            BUCKET,
+            {"DOESNOTEXIST": 1},
+            "Model validation failed (#: extraneous key [DOESNOTEXIST] is not permitted)",
+        ),
+        (
+            ROLE,
+            {"RoleName": "r"},
+            "Model validation failed (#: required key [AssumeRolePolicyDocument] not found)",
+        ),
+        (
+            LOG_GROUP,
+            {"LogGroupName": ""},
+            "Model validation failed (#/LogGroupName: expected minLength: 1\n"
+            "#/LogGroupName: failed validation constraint for keyword [pattern])",
+        ),
+    ],
+)
+def test_a_model_that_breaks_the_schema_is_refused_by_default(
+    cloudcontrol: FakeCloudControl, client: Any, type_name: str, state: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        create(client, type_name, state)
+
+    assert refusal(excinfo) == (400, "ValidationException", message)
+    # The framework validator's error: its own namespace, lower-case "message".
+    assert cloudcontrol.calls[-1].response == {
+        "__type": "com.amazon.coral.validate#ValidationException",
+        "message": message,
+    }
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.resources == []
+
+
+def test_every_violation_is_listed_one_per_line(client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        create(client, BUCKET, {"BucketName": 7, "Colour": "red", "Tags": {"Key": "k"}})
+
+    assert refusal(excinfo)[2] == (
+        "Model validation failed (#: extraneous key [Colour] is not permitted\n"
+        "#/BucketName: expected type: String, found: Integer\n"
+        "#/Tags: expected type: JSONArray, found: JSONObject)"
+    )
+
+
+def test_a_valid_model_is_created(client: Any) -> None:
+    event = create(client, ROLE, {"RoleName": "app", "AssumeRolePolicyDocument": TRUST})
+    assert event["OperationStatus"] == "IN_PROGRESS"
+    assert client.get_resource(TypeName=ROLE, Identifier="app")["ResourceDescription"]["Identifier"] == "app"
+
+
+@pytest.mark.cloudcontrol(validate_desired_state=False)
+def test_validation_can_be_turned_off(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    create(client, BUCKET, {"BucketName": "true", "Colour": "red"})
+    assert [r.identifier for r in cloudcontrol.resources] == ["true"]
+
+
+# -- UpdateResource ---------------------------------------------------------------------------------
+
+
+def test_an_update_is_checked_as_the_patched_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    queue = cloudcontrol.seed_resource(QUEUE, {"QueueName": "jobs", "DelaySeconds": 0})
+    patch = json.dumps([{"op": "replace", "path": "/DelaySeconds", "value": "soon"}])
+
+    with pytest.raises(ClientError) as excinfo:
+        client.update_resource(TypeName=QUEUE, Identifier=queue.identifier, PatchDocument=patch)
+
+    assert refusal(excinfo) == (
+        400,
+        "ValidationException",
+        "Model validation failed (#/DelaySeconds: expected type: Integer, found: String)",
+    )
+    assert cloudcontrol.requests == []
+    assert cloudcontrol.get_resource(QUEUE, queue.identifier).properties["DelaySeconds"] == 0
+
+
+def test_an_update_does_not_check_the_handlers_read_only_values(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    # Arn and QueueUrl are read-only: the handler's values, whatever they look like, are not the caller's.
+    cloudcontrol.seed_resource(QUEUE, {"QueueName": "jobs", "QueueUrl": "q", "Arn": 5})
+    patch = json.dumps([{"op": "add", "path": "/DelaySeconds", "value": 30}])
+
+    event = client.update_resource(TypeName=QUEUE, Identifier="q", PatchDocument=patch)["ProgressEvent"]
+
+    assert (
+        client.get_resource_request_status(RequestToken=event["RequestToken"])["ProgressEvent"][
+            "OperationStatus"
+        ]
+        == "SUCCESS"
+    )
+    assert cloudcontrol.get_resource(QUEUE, "q").properties["DelaySeconds"] == 30
+
+
+# -- ListResources ----------------------------------------------------------------------------------
+
+
+def test_list_returns_what_the_list_handler_returns(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.seed_resource(
+        BUCKET, {"BucketName": "logs", "VersioningConfiguration": {"Status": "Enabled"}}
+    )
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "app", "RetentionInDays": 7})
+
+    buckets = client.list_resources(TypeName=BUCKET)["ResourceDescriptions"]
+    groups = client.list_resources(TypeName=LOG_GROUP)["ResourceDescriptions"]
+
+    assert buckets == [{"Identifier": "logs", "Properties": '{"BucketName":"logs"}'}]
+    assert groups == [{"Identifier": "app", "Properties": '{"LogGroupName":"app"}'}]
+    # GetResource still reads every property.
+    properties = json.loads(
+        client.get_resource(TypeName=BUCKET, Identifier="logs")["ResourceDescription"]["Properties"]
+    )
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_page_size_is_the_handlers(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    for index in range(1001):
+        cloudcontrol.seed_resource(BUCKET, {"BucketName": f"bucket-{index:04}"})
+        cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": f"group-{index:04}"})
+
+    buckets = client.list_resources(
+        TypeName=BUCKET, MaxResults=10
+    )  # MaxResults is ignored, as AWS ignores it
+    groups = client.list_resources(TypeName=LOG_GROUP)
+
+    assert len(buckets["ResourceDescriptions"]) == 1000
+    assert "NextToken" in buckets
+    assert len(groups["ResourceDescriptions"]) == 100
+    pages = client.get_paginator("list_resources").paginate(TypeName=BUCKET)
+    assert sum(len(page["ResourceDescriptions"]) for page in pages) == 1001
+
+
+# -- handler texts ----------------------------------------------------------------------------------
+
+
+def test_s3_says_what_s3_says(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_resource(TypeName=BUCKET, Identifier="missing")
+    message = refusal(excinfo)[2]
+    assert message.startswith(
+        "AWS::S3::Bucket Handler returned status FAILED: Bucket not found "
+        "(HandlerErrorCode: NotFound, RequestToken: "
+    )
+
+    cloudcontrol.seed_resource(BUCKET, {"BucketName": "taken"})
+    token = create(client, BUCKET, {"BucketName": "taken"})["RequestToken"]
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert (event["OperationStatus"], event["ErrorCode"], event["StatusMessage"]) == (
+        "FAILED",
+        "AlreadyExists",
+        "The bucket Already Exists",
+    )
+
+
+def test_other_types_keep_cloudformations_generic_texts(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    cloudcontrol.progression = Progression.immediate()
+    token = client.delete_resource(TypeName=LOG_GROUP, Identifier="gone")["ProgressEvent"]["RequestToken"]
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert (
+        event["StatusMessage"]
+        == "Resource of type 'AWS::Logs::LogGroup' with identifier 'gone' was not found."
+    )
