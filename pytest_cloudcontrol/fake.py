@@ -66,8 +66,8 @@ class FakeCloudControl:
         progression: when API-made requests finish (default: before the next call sees them).
         cancel_applies_change: whether a cancelled write still makes its change (AWS does not roll
             back, so it may); the default is that it does not.
-        validate_desired_state: check CreateResource's DesiredState against the type's full
-            CloudFormation schema (needs ``pytest-cloudcontrol[schemas]``).
+        validate_desired_state: check CreateResource's DesiredState and UpdateResource's patched
+            model against the type's schema, as AWS does (the default); False accepts any model.
         queue_concurrent_writes: a write to a resource with a write in flight waits as PENDING and
             starts when that one finishes, instead of failing with ConcurrentOperationException.
         start_time: where the virtual clock starts (default: the wall time now).
