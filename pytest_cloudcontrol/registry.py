@@ -164,6 +164,18 @@ class RequestRecord:
         events = self._events or self._build_events()
         return events[1] if with_hooks else events[0].value
 
+    def write_answer(self) -> dict[str, Any]:
+        """The event as CreateResource, UpdateResource and DeleteResource answer it: without RetryAfter.
+
+        AWS's answer to a write carries none (recorded); reads of the same state do.
+        """
+        event = self.event()
+        if "RetryAfter" not in event:
+            return event
+        answer = dict(event)
+        del answer["RetryAfter"]
+        return answer
+
     def summary(self) -> Encoded:
         """The event as ListResourceRequests lists it (encoded once per state, shared)."""
         return (self._events or self._build_events())[0]
@@ -196,7 +208,11 @@ class RequestRecord:
         event["Operation"] = self.operation._value_
         event["OperationStatus"] = self.status._value_
         event["EventTime"] = round(self.event_time, 3)
-        if self.resource_model is not None:
+        # AWS's SUCCESS event of a create or an update carries no ResourceModel (recorded); the model
+        # stays on the record for the test's view.
+        if self.resource_model is not None and (
+            self.status is not OperationStatus.SUCCESS or self.operation is Operation.DELETE
+        ):
             event["ResourceModel"] = compact_json(self.resource_model)
         if self.status_message is not None:
             event["StatusMessage"] = self.status_message

@@ -286,7 +286,7 @@ class CloudControlService:
             fingerprint = (operation, dict(params))  # a copy: the call log's params are the test's
             replayed = self._replayed(fingerprint, client_token, scope)
             if replayed is not None:
-                return {"ProgressEvent": replayed.event()}
+                return {"ProgressEvent": replayed.write_answer()}
         in_flight = (
             None if identifier is None else self.registry.in_flight_write(scope, type_name, identifier)
         )
@@ -321,7 +321,7 @@ class CloudControlService:
         )
         if client_token is not None:
             self._client_tokens[(scope, client_token)] = (fingerprint, request.request_token, now)
-        return {"ProgressEvent": request.event()}
+        return {"ProgressEvent": request.write_answer()}
 
     def _script_for(self, type_name: str, operation: Operation) -> Script | None:
         if not self.scripts:
