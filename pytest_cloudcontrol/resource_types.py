@@ -230,14 +230,14 @@ class ResourceType:
         return {name: properties[name] for name in _top_level_names(self.read_only) if name in properties}
 
     def create_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, sorted.
+        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, in schema order.
 
         A patch touches a pointer when its path equals it, contains it or lies inside it.
         """
         return _touched(self.create_only, paths)
 
     def read_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the read-only pointers that JSON Patch ``paths`` touch, sorted (as above)."""
+        """Return the read-only pointers that JSON Patch ``paths`` touch, in schema order (as above)."""
         return _touched(self.read_only, paths)
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -337,17 +337,17 @@ def _segments(pointer: str) -> tuple[str, ...]:
 
 
 def _touched(pointers: tuple[str, ...], paths: Iterable[str]) -> list[str]:
-    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), sorted."""
+    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), in their order."""
     return list(_touched_by(pointers, tuple(paths)))
 
 
 @functools.lru_cache(maxsize=1024)
 def _touched_by(pointers: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
     # Cached: a test sends the same few patches to the same few types again and again.
+    # In the schema's order, as AWS lists them; a pointer the schema repeats is named once.
     patched = [_patch_segments(path) for path in paths]
-    return tuple(
-        sorted({pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched)})
-    )
+    touched = (pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched))
+    return tuple(dict.fromkeys(touched))
 
 
 def _patch_segments(path: str) -> list[str]:

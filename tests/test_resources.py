@@ -348,11 +348,41 @@ def test_a_patch_touching_two_create_only_properties_names_both(
     )
 
 
-def test_a_patch_touching_two_read_only_properties_names_both(
+def test_create_only_properties_are_named_in_schema_order(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
+    """Several create-only paths are listed as the schema's createOnlyProperties lists them.
+
+    [INF] from [REC] ``update_createonlyproperty_exc`` (one path): AWS lists the schema's pointers, and
+    AWS::EKS::Nodegroup lists NodegroupName before ClusterName; neither the patch's order nor the
+    alphabet's.
+    """
+    identifier = cloudcontrol.seed_resource(
+        NODEGROUP, {"ClusterName": "c", "NodegroupName": "n", "NodeRole": "r", "Subnets": ["s"]}
+    ).identifier
+    ops = [
+        {"op": "replace", "path": "/ClusterName", "value": "d"},
+        {"op": "replace", "path": "/NodegroupName", "value": "m"},
+    ]
+
+    with pytest.raises(client.exceptions.NotUpdatableException) as excinfo:
+        patch(client, NODEGROUP, identifier, ops)
+
+    assert error_of(excinfo)[2] == (
+        "Invalid patch update: createOnlyProperties [/properties/NodegroupName, /properties/ClusterName] "
+        "cannot be updated"
+    )
+
+
+def test_a_patch_touching_two_read_only_properties_names_both_in_schema_order(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """AWS::SQS::Queue's readOnlyProperties are [/properties/QueueUrl, /properties/Arn]: in that order.
+
+    [INF] as for createOnlyProperties above.
+    """
     cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
-    ops = [{"op": "add", "path": "/QueueUrl", "value": "u"}, {"op": "add", "path": "/Arn", "value": "a"}]
+    ops = [{"op": "add", "path": "/Arn", "value": "a"}, {"op": "add", "path": "/QueueUrl", "value": "u"}]
 
     with pytest.raises(ClientError) as excinfo:
         patch(client, QUEUE, "q", ops)
@@ -360,7 +390,7 @@ def test_a_patch_touching_two_read_only_properties_names_both(
     assert error_of(excinfo) == (
         400,
         "ValidationException",
-        "Invalid patch update: readOnlyProperties [/properties/Arn, /properties/QueueUrl] cannot be updated",
+        "Invalid patch update: readOnlyProperties [/properties/QueueUrl, /properties/Arn] cannot be updated",
     )
 
 
