@@ -397,21 +397,28 @@ def _put(document: dict[str, Any], segments: Sequence[str], value: Any) -> None:
     node[segments[-1]] = value
 
 
-def _remove(document: Any, segments: Sequence[str]) -> None:
-    """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place."""
+def _remove(document: Any, segments: Sequence[str]) -> bool:
+    """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place.
+
+    An object or array that the deletion leaves empty goes too, so a parent of write-only properties
+    never shows as ``{}``. Returns whether ``document`` itself was emptied by it.
+    """
     head, rest = segments[0], segments[1:]
     if isinstance(document, dict):
-        if head in document:
-            if rest:
-                _remove(document[head], rest)
-            else:
-                del document[head]
-    elif isinstance(document, list) and head == "*":
-        if rest:
-            for item in document:
-                _remove(item, rest)
-        else:
-            document.clear()
+        if head not in document or (rest and not _remove(document[head], rest)):
+            return False
+        del document[head]
+        return not document
+    if not isinstance(document, list) or head != "*" or not document:
+        return False
+    if rest:
+        emptied = [_remove(item, rest) for item in document]
+        if not any(emptied):
+            return False
+        document[:] = [item for item, gone in zip(document, emptied, strict=True) if not gone]
+        return not document
+    document.clear()
+    return True
 
 
 def _identifier_text(value: Any) -> str:

@@ -208,6 +208,79 @@ def test_write_only_properties_are_stored_but_never_returned(
     assert cloudcontrol.get_resource(WRITE_ONLY_TYPE, identifier).properties["Data"] == "PGJyb2tlci8+"
 
 
+LAMBDA = "AWS::Lambda::Function"  # /properties/Code/S3Bucket, /Code/S3Key, ... are write-only, Code is not
+FUNCTION = {
+    "FunctionName": "f",
+    "Role": "arn:aws:iam::123456789012:role/r",
+    "Runtime": "python3.12",
+    "Handler": "app.handler",
+    "Code": {"S3Bucket": "artifacts", "S3Key": "f.zip"},
+}
+
+
+def test_an_object_of_write_only_properties_is_left_out_not_shown_empty(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Lambda's Code holds only write-only properties: reads, lists and the view's model leave it out.
+
+    [DOC] CloudFormation's resource type schema: write-only properties are never returned by a read or
+    list request. Left empty, Code would show as ``"Code": {}``: a property the caller never set so.
+    """
+    token = create(client, LAMBDA, FUNCTION)["RequestToken"]
+    status(client, token)
+
+    properties = read(client, LAMBDA, "f")
+    (listed,) = client.list_resources(TypeName=LAMBDA)["ResourceDescriptions"]
+    model = cloudcontrol.get_request(token).resource_model
+
+    assert "Code" not in properties
+    assert properties["Runtime"] == "python3.12"
+    assert json.loads(listed["Properties"]) == properties
+    assert model is not None
+    assert "Code" not in model
+    assert cloudcontrol.get_resource(LAMBDA, "f").properties["Code"] == FUNCTION["Code"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ({"Config": {"Secret": "s"}}, {}),
+        ({"Config": {"Secret": "s", "Mode": "m"}}, {"Config": {"Mode": "m"}}),
+        ({"Config": {}}, {"Config": {}}),  # empty before, not by the removal: as stored
+        ({"Deep": {"Inner": {"Secret": "s"}}}, {}),
+        ({"Deep": {"Inner": {"Secret": "s"}, "Other": 1}}, {"Deep": {"Other": 1}}),
+        ({"Rules": [{"Secret": "a"}, {"Secret": "b", "Keep": 1}]}, {"Rules": [{"Keep": 1}]}),
+        ({"Rules": [{"Secret": "a"}]}, {}),
+        ({"Rules": [{}, {"Secret": "a"}]}, {"Rules": [{}]}),
+        ({"Items": ["x", "y"]}, {}),
+        ({"Items": []}, {"Items": []}),
+    ],
+)
+def test_a_parent_emptied_by_removing_write_only_properties_disappears(
+    cloudcontrol: FakeCloudControl,
+    client: Any,
+    stored: dict[str, Any],
+    shown: dict[str, Any],
+) -> None:
+    """Only what the removal of write-only properties empties goes, up through every level."""
+    cloudcontrol.register_type(
+        ResourceType(
+            type_name=PRIVATE_TYPE,
+            primary_identifier=("/properties/Name",),
+            write_only=(
+                "/properties/Config/Secret",
+                "/properties/Deep/Inner/Secret",
+                "/properties/Rules/*/Secret",
+                "/properties/Items/*",
+            ),
+        )
+    )
+    cloudcontrol.seed_resource(PRIVATE_TYPE, {"Name": "t", **stored})
+
+    assert read(client, PRIVATE_TYPE, "t") == {"Name": "t", **shown}
+    assert cloudcontrol.get_resource(PRIVATE_TYPE, "t").properties == {"Name": "t", **stored}
+
+
 def test_compound_identifier_is_joined_with_a_pipe(cloudcontrol: FakeCloudControl, client: Any) -> None:
     event = create(client, COMPOUND_TYPE, {"RestApiId": "abc123", "StageName": "prod"})
 
