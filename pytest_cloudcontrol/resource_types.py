@@ -173,6 +173,35 @@ class ResourceType:
             parts.append(value if isinstance(value, str) else _identifier_text(value))
         return "|".join(parts)
 
+    def named_identifier(self, names: Mapping[str, Any]) -> tuple[int, str] | None:
+        """Return which identifier a JSON identifier names, and its values joined with ``|``.
+
+        ``names`` (the JSON object) must have exactly the properties of the primary identifier (0) or of
+        one additional identifier (1, 2, ...), in any order; a nested one is named by its path below
+        ``/properties`` (``Device/DeviceName``). The values are joined in the identifier's own order.
+        None when ``names`` is no identifier's.
+        """
+        for which, segment_lists in enumerate(self._identifiers()):
+            keys = ["/".join(segments) for segments in segment_lists]
+            if len(keys) == len(names) and all(key in names for key in keys):
+                return which, "|".join(_identifier_text(names[key]) for key in keys)
+        return None
+
+    def identifier_value(self, properties: Mapping[str, Any], which: int) -> str | None:
+        """Return the values of identifier ``which`` (as numbered above) joined with ``|``, or None."""
+        parts = []
+        for segments in self._identifiers()[which]:
+            value = _lookup(properties, segments)
+            if value is None:
+                return None
+            parts.append(_identifier_text(value))
+        return "|".join(parts)
+
+    def _identifiers(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The primary identifier's segments, then each additional identifier's."""
+        additional = (tuple(map(_segments, pointers)) for pointers in self.additional_identifiers)
+        return (self._identifier_segments, *additional)
+
     def with_identifier(self, properties: Mapping[str, Any], identifier: str) -> dict[str, Any]:
         """Return a copy of ``properties`` holding the primary identifier's values that ``identifier`` names.
 

@@ -844,6 +844,180 @@ def test_resources_are_isolated_per_region_and_account(cloudcontrol: FakeCloudCo
     assert cloudcontrol.get_resource(LOG_GROUP, "g", region="us-west-2").properties["RetentionInDays"] == 1
 
 
+# -- identifiers: a string, or JSON ----------------------------------------------------------------
+# [DOC] User guide, "Identifying resources" (and the API reference's Identifier members): "Primary
+# identifiers can be specified as a string or JSON; secondary identifiers must be specified as JSON";
+# "For compound identifiers specified as JSON, property order is not required".
+
+APPLICATION = "AWS::AppConfig::Application"  # primary [ApplicationId] (read-only), additional [[Name]]
+ENVIRONMENT = "AWS::AppConfig::Environment"  # primary [ApplicationId, EnvironmentId], additional
+# [[ApplicationId, Name]]
+
+
+def test_the_types_behind_the_identifier_tests_have_that_shape(cloudcontrol: FakeCloudControl) -> None:
+    from pytest_cloudcontrol.resource_types import ResourceTypeCatalog
+
+    application = ResourceTypeCatalog().get(APPLICATION)
+    environment = ResourceTypeCatalog().get(ENVIRONMENT)
+    assert application is not None
+    assert environment is not None
+    assert application.primary_identifier == ("/properties/ApplicationId",)
+    assert application.additional_identifiers == (("/properties/Name",),)
+    assert environment.primary_identifier == ("/properties/ApplicationId", "/properties/EnvironmentId")
+    assert environment.additional_identifiers == (("/properties/ApplicationId", "/properties/Name"),)
+
+
+def _every_operation(client: Any, type_name: str, identifier: str) -> list[str]:
+    """GetResource, UpdateResource, DeleteResource by ``identifier``: the Identifier each answers."""
+    described = client.get_resource(TypeName=type_name, Identifier=identifier)["ResourceDescription"]
+    ops = [{"op": "add", "path": "/Description", "value": "by JSON"}]
+    updated = patch(client, type_name, identifier, ops)
+    status(client, updated["RequestToken"])
+    deleted = client.delete_resource(TypeName=type_name, Identifier=identifier)["ProgressEvent"]
+    assert status(client, deleted["RequestToken"])["OperationStatus"] == "SUCCESS"
+    return [described["Identifier"], updated["Identifier"], deleted["Identifier"]]
+
+
+def test_a_primary_identifier_given_as_json_names_the_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Answers name the resource by its primary identifier's string form."""
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    described = client.get_resource(TypeName=LOG_GROUP, Identifier='{"LogGroupName": "g"}')
+
+    assert described["ResourceDescription"]["Identifier"] == "g"
+    event = patch(
+        client, LOG_GROUP, '{"LogGroupName":"g"}', [{"op": "add", "path": "/RetentionInDays", "value": 7}]
+    )
+    assert event["Identifier"] == "g"
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 7
+    deleted = client.delete_resource(TypeName=LOG_GROUP, Identifier='{ "LogGroupName" : "g" }')
+    assert deleted["ProgressEvent"]["Identifier"] == "g"
+    assert status(client, deleted["ProgressEvent"]["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.resources == []
+
+
+def test_a_compound_identifier_as_json_may_list_its_keys_in_any_order(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(COMPOUND_TYPE, {"RestApiId": "abc123", "StageName": "prod"})
+
+    for identifier in (
+        '{"RestApiId": "abc123", "StageName": "prod"}',
+        '{"StageName": "prod", "RestApiId": "abc123"}',
+    ):
+        described = client.get_resource(TypeName=COMPOUND_TYPE, Identifier=identifier)["ResourceDescription"]
+        assert described["Identifier"] == "abc123|prod"
+    assert (
+        _every_operation(client, COMPOUND_TYPE, '{"StageName": "prod", "RestApiId": "abc123"}')
+        == ["abc123|prod"] * 3
+    )
+
+
+def test_a_secondary_identifier_as_json_names_the_resource_by_its_primary_identifier(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    application_id = cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"}).identifier
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "other"})
+
+    assert _every_operation(client, APPLICATION, '{"Name": "shop"}') == [application_id] * 3
+    assert [r.properties["Name"] for r in cloudcontrol.resources] == ["other"]
+
+
+def test_a_compound_secondary_identifier_as_json(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    identifier = cloudcontrol.seed_resource(ENVIRONMENT, {"ApplicationId": "app1", "Name": "prod"}).identifier
+    cloudcontrol.seed_resource(ENVIRONMENT, {"ApplicationId": "app2", "Name": "prod"})
+
+    named = '{"Name": "prod", "ApplicationId": "app1"}'
+    described = client.get_resource(TypeName=ENVIRONMENT, Identifier=named)["ResourceDescription"]
+
+    assert described["Identifier"] == identifier
+    assert identifier.startswith("app1|")
+
+
+def test_a_nested_identifier_as_json_is_named_by_its_path(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """AWS::SageMaker::Device's primary identifier is /properties/Device/DeviceName.
+
+    [INF] How AWS names a nested identifier property in JSON is not documented: the fake takes its path
+    below /properties.
+    """
+    cloudcontrol.seed_resource(
+        "AWS::SageMaker::Device", {"DeviceFleetName": "f", "Device": {"DeviceName": "d"}}
+    )
+
+    described = client.get_resource(
+        TypeName="AWS::SageMaker::Device", Identifier='{"Device/DeviceName": "d"}'
+    )
+
+    assert described["ResourceDescription"]["Identifier"] == "d"
+
+
+def test_a_secondary_identifier_as_a_string_is_not_found(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    """A string is the primary identifier; secondary identifiers "must be specified as JSON"."""
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"})
+
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_resource(TypeName=APPLICATION, Identifier="shop")
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        '{"Name": "nope"}',  # an additional identifier that no resource has
+        '{"Name": "shop", "ApplicationId": "x"}',  # two identifiers' keys: "only one identifier"
+        '{"Nome": "shop"}',  # no identifier's key
+        '{"Name": "shop", "Extra": 1}',  # an extra key
+        "{}",  # missing keys
+        '{"Name": ',  # not JSON: a string that starts with a brace
+        '["shop"]',  # JSON, but not an object
+        '{"Name": ' + "[" * 1010,  # too deep for the JSON parser
+    ],
+)
+def test_a_json_identifier_that_names_no_resource_is_not_found(
+    cloudcontrol: FakeCloudControl, client: Any, identifier: str
+) -> None:
+    """Answered as a missing resource is answered: ResourceNotFoundException, or a delete that fails.
+
+    [INF] AWS's answer to keys that are no identifier's is not documented: the fake takes only an exact
+    set of keys and answers any other as a resource that does not exist, named as given.
+    """
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"})
+    not_found = f"Resource of type '{APPLICATION}' with identifier '{identifier}' was not found."
+
+    for call in (
+        lambda: client.get_resource(TypeName=APPLICATION, Identifier=identifier),
+        lambda: patch(client, APPLICATION, identifier, [{"op": "add", "path": "/Description", "value": "d"}]),
+    ):
+        with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+            call()
+        match = HANDLER_TEMPLATE.fullmatch(error_of(excinfo)[2])
+        assert match
+        assert match["message"] == not_found
+    deleted = client.delete_resource(TypeName=APPLICATION, Identifier=identifier)["ProgressEvent"]
+    assert deleted["Identifier"] == identifier
+    failed = status(client, deleted["RequestToken"])
+    assert (failed["OperationStatus"], failed["ErrorCode"], failed["StatusMessage"]) == (
+        "FAILED",
+        "NotFound",
+        not_found,
+    )
+    assert len(cloudcontrol.resources) == 1
+
+
+def test_a_primary_identifier_as_json_that_names_no_resource_is_not_found_by_its_string(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_resource(TypeName=LOG_GROUP, Identifier='{"LogGroupName": "nope"}')
+
+    match = HANDLER_TEMPLATE.fullmatch(error_of(excinfo)[2])
+    assert match
+    assert match["message"] == f"Resource of type '{LOG_GROUP}' with identifier 'nope' was not found."
+
+
 # -- the facade's resource helpers -----------------------------------------------------------------
 
 
