@@ -20,7 +20,7 @@ from typing import Any
 
 from .clock import VirtualClock
 from .codec import Encoded, compact_json
-from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
+from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message, hook_failure
 from .models import (
     HandlerErrorCode,
     HookProgressEvent,
@@ -354,7 +354,9 @@ class RequestRegistry:
     def finish(self, record: RequestRecord, forced: Outcome | None = None, at: float | None = None) -> None:
         """Finish an in-flight request: run its effect, or take the forced outcome.
 
-        ``at`` is the virtual time it finished (default: now); its event time and expiry count from it.
+        A hook that failed in FAIL mode turns a success into its failure, with no change made; a
+        forced failure stays as forced. ``at`` is the virtual time it finished (default: now); its
+        event time and expiry count from it.
         """
         if record.status == OperationStatus.CANCEL_IN_PROGRESS:
             if self.cancel_applies_change:
@@ -363,7 +365,13 @@ class RequestRegistry:
             return
         outcome = forced or record.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            outcome = _run(record) if record.effect is not None else (outcome or SUCCEEDED)
+            stopped = hook_failure(record.hooks) if record.hooks else None
+            if stopped is not None:
+                outcome = stopped
+            elif record.effect is not None:
+                outcome = _run(record)
+            else:
+                outcome = outcome or SUCCEEDED
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             identifier = outcome.identifier if outcome.identifier is not None else record.identifier
