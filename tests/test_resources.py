@@ -956,6 +956,20 @@ def test_a_nested_identifier_as_json_is_named_by_its_path(
     assert described["ResourceDescription"]["Identifier"] == "d"
 
 
+def test_a_write_by_json_waits_for_one_in_flight_by_string(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Both name one resource: the second write is a concurrent operation on it."""
+    application_id = cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"}).identifier
+    cloudcontrol.progression = Progression.manual()
+    first = client.delete_resource(TypeName=APPLICATION, Identifier=application_id)["ProgressEvent"]
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        client.delete_resource(TypeName=APPLICATION, Identifier='{"Name": "shop"}')
+
+    assert first["RequestToken"] in error_of(excinfo)[2]
+
+
 def test_a_secondary_identifier_as_a_string_is_not_found(cloudcontrol: FakeCloudControl, client: Any) -> None:
     """A string is the primary identifier; secondary identifiers "must be specified as JSON"."""
     cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"})
