@@ -220,8 +220,9 @@ class FakeCloudControl:
         finishes; it then finishes as ``outcome`` says (SUCCESS by default) and, like the API request
         it stands for, makes its change: a CREATE creates the resource of ``resource_model`` (and
         ``identifier``), an UPDATE gives its resource ``resource_model``'s properties, a DELETE deletes
-        it. ``hooks`` are the hook events GetResourceRequestStatus reports for it. Every argument is
-        checked first: a bad one raises ``CloudControlUsageError`` and seeds nothing.
+        it. ``hooks`` are the hook events GetResourceRequestStatus reports for it; one that failed in
+        ``FAIL`` mode fails the request instead of a success. Every argument is checked first: a bad
+        one raises ``CloudControlUsageError`` and seeds nothing.
         """
         resource_type = self._resource_type(type_name)
         kind = inputs.choice(Operation, operation, "operation")
@@ -320,7 +321,10 @@ class FakeCloudControl:
         error_code: HandlerErrorCode | str | None = None,
         status_message: str | None = None,
     ) -> ResourceRequest:
-        """Finish an in-flight request now: SUCCESS makes its change, FAILED does not; returns it."""
+        """Finish an in-flight request now: SUCCESS makes its change, FAILED does not; returns it.
+
+        A request with a hook that failed in ``FAIL`` mode fails, even told SUCCESS.
+        """
         final = inputs.choice(OperationStatus, status, "status")
         code = None if error_code is None else inputs.choice(HandlerErrorCode, error_code, "error_code")
         if final not in (OperationStatus.SUCCESS, OperationStatus.FAILED):
@@ -385,7 +389,8 @@ class FakeCloudControl:
         """Script the next API requests that match ``type_name`` and ``operation`` (None: any).
 
         They finish as ``progression`` says and end as ``outcome`` says (e.g.
-        ``Outcome.failed("NotStabilized")``), carrying ``hooks``; for ``times`` requests, or all.
+        ``Outcome.failed("NotStabilized")``), carrying ``hooks`` (one that failed in ``FAIL`` mode fails
+        a request that would succeed, with no change made); for ``times`` requests, or all.
         """
         script = Script(
             type_name=None if type_name is None else self._resource_type(type_name).type_name,

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from .errors import CloudControlUsageError
-from .models import HandlerErrorCode, OperationStatus
+from .models import HandlerErrorCode, HookProgressEvent, HookStatus, OperationStatus
 
 ProgressionKind = Literal["immediate", "reads", "duration", "manual"]
 
@@ -96,6 +96,26 @@ class Outcome(NamedTuple):
 
 SUCCEEDED = Outcome()
 """A plain success, with no identifier or model to record."""
+
+
+_HOOK_FAILURES = frozenset({HookStatus.HOOK_COMPLETE_FAILED, HookStatus.HOOK_FAILED})
+
+
+def hook_failure(hooks: tuple[HookProgressEvent, ...]) -> Outcome | None:
+    """How a request ends that a hook stopped (one failed in ``FAIL`` mode), or None if none did.
+
+    Hooks run before provisioning, so the request makes no change. The event is not documented; the
+    fake answers ``InvalidRequest`` when a hook found the resource non-compliant (HOOK_COMPLETE_FAILED),
+    ``GeneralServiceException`` when hooks only failed to complete (HOOK_FAILED), with CloudFormation's
+    stack-event text naming them. A ``WARN`` hook's failure lets the request go on.
+    """
+    failed = [hook for hook in hooks if hook.failure_mode == "FAIL" and hook.hook_status in _HOOK_FAILURES]
+    if not failed:
+        return None
+    non_compliant = any(hook.hook_status == HookStatus.HOOK_COMPLETE_FAILED for hook in failed)
+    code = HandlerErrorCode.InvalidRequest if non_compliant else HandlerErrorCode.GeneralServiceException
+    names = ", ".join(hook.hook_type_name for hook in failed)
+    return Outcome(OperationStatus.FAILED, code, f"The following hook(s) failed: [{names}]")
 
 
 def handler_message(

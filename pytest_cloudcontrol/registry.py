@@ -20,7 +20,7 @@ from typing import Any
 
 from .clock import VirtualClock
 from .codec import Encoded, compact_json
-from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
+from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message, hook_failure
 from .models import (
     HandlerErrorCode,
     HookProgressEvent,
@@ -164,6 +164,18 @@ class RequestRecord:
         events = self._events or self._build_events()
         return events[1] if with_hooks else events[0].value
 
+    def write_answer(self) -> dict[str, Any]:
+        """The event as CreateResource, UpdateResource and DeleteResource answer it: without RetryAfter.
+
+        AWS's answer to a write carries none (recorded); reads of the same state do.
+        """
+        event = self.event()
+        if "RetryAfter" not in event:
+            return event
+        answer = dict(event)
+        del answer["RetryAfter"]
+        return answer
+
     def summary(self) -> Encoded:
         """The event as ListResourceRequests lists it (encoded once per state, shared)."""
         return (self._events or self._build_events())[0]
@@ -196,7 +208,11 @@ class RequestRecord:
         event["Operation"] = self.operation._value_
         event["OperationStatus"] = self.status._value_
         event["EventTime"] = round(self.event_time, 3)
-        if self.resource_model is not None:
+        # AWS's SUCCESS event of a create or an update carries no ResourceModel (recorded); the model
+        # stays on the record for the test's view.
+        if self.resource_model is not None and (
+            self.status is not OperationStatus.SUCCESS or self.operation is Operation.DELETE
+        ):
             event["ResourceModel"] = compact_json(self.resource_model)
         if self.status_message is not None:
             event["StatusMessage"] = self.status_message
@@ -345,7 +361,9 @@ class RequestRegistry:
     def finish(self, record: RequestRecord, forced: Outcome | None = None, at: float | None = None) -> None:
         """Finish an in-flight request: run its effect, or take the forced outcome.
 
-        ``at`` is the virtual time it finished (default: now); its event time and expiry count from it.
+        A hook that failed in FAIL mode turns a success into its failure, with no change made; a
+        forced failure stays as forced. ``at`` is the virtual time it finished (default: now); its
+        event time and expiry count from it.
         """
         if record.status == OperationStatus.CANCEL_IN_PROGRESS:
             if self.cancel_applies_change:
@@ -354,7 +372,13 @@ class RequestRegistry:
             return
         outcome = forced or record.forced
         if outcome is None or outcome.status == OperationStatus.SUCCESS:
-            outcome = _run(record) if record.effect is not None else (outcome or SUCCEEDED)
+            stopped = hook_failure(record.hooks) if record.hooks else None
+            if stopped is not None:
+                outcome = stopped
+            elif record.effect is not None:
+                outcome = _run(record)
+            else:
+                outcome = outcome or SUCCEEDED
         message = outcome.status_message
         if outcome.error_code is not None and message is None:
             identifier = outcome.identifier if outcome.identifier is not None else record.identifier

@@ -218,6 +218,35 @@ class ResourceType:
             parts.append(value if isinstance(value, str) else _identifier_text(value))
         return "|".join(parts)
 
+    def named_identifier(self, names: Mapping[str, Any]) -> tuple[int, str] | None:
+        """Return which identifier a JSON identifier names, and its values joined with ``|``.
+
+        ``names`` (the JSON object) must have exactly the properties of the primary identifier (0) or of
+        one additional identifier (1, 2, ...), in any order; a nested one is named by its path below
+        ``/properties`` (``Device/DeviceName``). The values are joined in the identifier's own order.
+        None when ``names`` is no identifier's.
+        """
+        for which, segment_lists in enumerate(self._identifiers()):
+            keys = ["/".join(segments) for segments in segment_lists]
+            if len(keys) == len(names) and all(key in names for key in keys):
+                return which, "|".join(_identifier_text(names[key]) for key in keys)
+        return None
+
+    def identifier_value(self, properties: Mapping[str, Any], which: int) -> str | None:
+        """Return the values of identifier ``which`` (as numbered above) joined with ``|``, or None."""
+        parts = []
+        for segments in self._identifiers()[which]:
+            value = _lookup(properties, segments)
+            if value is None:
+                return None
+            parts.append(_identifier_text(value))
+        return "|".join(parts)
+
+    def _identifiers(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The primary identifier's segments, then each additional identifier's."""
+        additional = (tuple(map(_segments, pointers)) for pointers in self.additional_identifiers)
+        return (self._identifier_segments, *additional)
+
     def with_identifier(self, properties: Mapping[str, Any], identifier: str) -> dict[str, Any]:
         """Return a copy of ``properties`` holding the primary identifier's values that ``identifier`` names.
 
@@ -275,14 +304,14 @@ class ResourceType:
         return {name: properties[name] for name in _top_level_names(self.read_only) if name in properties}
 
     def create_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, sorted.
+        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, in schema order.
 
         A patch touches a pointer when its path equals it, contains it or lies inside it.
         """
         return _touched(self.create_only, paths)
 
     def read_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the read-only pointers that JSON Patch ``paths`` touch, sorted (as above)."""
+        """Return the read-only pointers that JSON Patch ``paths`` touch, in schema order (as above)."""
         return _touched(self.read_only, paths)
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -410,17 +439,17 @@ def _segments(pointer: str) -> tuple[str, ...]:
 
 
 def _touched(pointers: tuple[str, ...], paths: Iterable[str]) -> list[str]:
-    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), sorted."""
+    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), in their order."""
     return list(_touched_by(pointers, tuple(paths)))
 
 
 @functools.lru_cache(maxsize=1024)
 def _touched_by(pointers: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
     # Cached: a test sends the same few patches to the same few types again and again.
+    # In the schema's order, as AWS lists them; a pointer the schema repeats is named once.
     patched = [_patch_segments(path) for path in paths]
-    return tuple(
-        sorted({pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched)})
-    )
+    touched = (pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched))
+    return tuple(dict.fromkeys(touched))
 
 
 def _patch_segments(path: str) -> list[str]:
@@ -470,21 +499,28 @@ def _put(document: dict[str, Any], segments: Sequence[str], value: Any) -> None:
     node[segments[-1]] = value
 
 
-def _remove(document: Any, segments: Sequence[str]) -> None:
-    """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place."""
+def _remove(document: Any, segments: Sequence[str]) -> bool:
+    """Delete the value at ``segments`` (``*`` = every array item) from ``document`` in place.
+
+    An object or array that the deletion leaves empty goes too, so a parent of write-only properties
+    never shows as ``{}``. Returns whether ``document`` itself was emptied by it.
+    """
     head, rest = segments[0], segments[1:]
     if isinstance(document, dict):
-        if head in document:
-            if rest:
-                _remove(document[head], rest)
-            else:
-                del document[head]
-    elif isinstance(document, list) and head == "*":
-        if rest:
-            for item in document:
-                _remove(item, rest)
-        else:
-            document.clear()
+        if head not in document or (rest and not _remove(document[head], rest)):
+            return False
+        del document[head]
+        return not document
+    if not isinstance(document, list) or head != "*" or not document:
+        return False
+    if rest:
+        emptied = [_remove(item, rest) for item in document]
+        if not any(emptied):
+            return False
+        document[:] = [item for item, gone in zip(document, emptied, strict=True) if not gone]
+        return not document
+    document.clear()
+    return True
 
 
 def _identifier_text(value: Any) -> str:

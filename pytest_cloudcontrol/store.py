@@ -92,6 +92,10 @@ class ResourceStore:
         seq = self._by_key.get((scope, type_name, identifier))
         return None if seq is None else self._by_seq[seq]
 
+    def of_type(self, scope: Scope, type_name: str) -> Iterator[StoredResource]:
+        """The type's resources in the scope, oldest first."""
+        return (self._by_seq[seq] for seq in self._seqs.get((scope, type_name), ()))
+
     def put(self, resource: StoredResource) -> None:
         """Create the resource, or replace the one with the same identifier in place."""
         scope = resource.scope

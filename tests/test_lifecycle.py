@@ -322,7 +322,7 @@ def test_seeded_update_gives_its_resource_the_models_properties(
     # read-only properties are kept; the write-only one is stored but never shown
     assert cloudcontrol.get_resource(CONFIGURATION, identifier).properties == {**model, **read_only}
     shown = {key: value for key, value in {**model, **read_only}.items() if key != "Data"}
-    assert json.loads(finished["ResourceModel"]) == shown
+    assert "ResourceModel" not in finished  # as AWS's SUCCESS events; the view has the model
     assert cloudcontrol.get_request(token).resource_model == shown
     properties = client.get_resource(TypeName=CONFIGURATION, Identifier=identifier)["ResourceDescription"]
     assert json.loads(properties["Properties"]) == shown
@@ -340,7 +340,8 @@ def test_seeded_update_without_a_model_leaves_its_resource_as_it_is(
 
     assert finished["OperationStatus"] == "SUCCESS"
     assert cloudcontrol.get_resource(CONFIGURATION, seeded.identifier).properties == seeded.properties
-    assert json.loads(finished["ResourceModel"]) == {
+    assert "ResourceModel" not in finished
+    assert cloudcontrol.get_request(token).resource_model == {
         key: value for key, value in seeded.properties.items() if key != "Data"
     }
 
@@ -556,6 +557,126 @@ def test_requests_without_hooks_have_no_hook_members(cloudcontrol: FakeCloudCont
     assert "HooksRequestToken" not in answer["ProgressEvent"]
 
 
+# A hook's failure mode: [DOC] API reference, HookProgressEvent.FailureMode: "FAIL: This will fail the
+# Hook invocation and the request associated with it. WARN: This will fail the Hook invocation, but not
+# the request associated with it." [INF] What the failed request's event says is not documented: the
+# fake answers FAILED with InvalidRequest for a hook that found the resource non-compliant
+# (HOOK_COMPLETE_FAILED), GeneralServiceException for one that could not complete (HOOK_FAILED), and
+# CloudFormation's stack-event text naming the hooks.
+
+
+def failing_hook(
+    status: str = "HOOK_COMPLETE_FAILED", mode: str = "FAIL", name: str = "Org::Svc::Hook"
+) -> dict[str, Any]:
+    """A hook event of a hook that failed."""
+    return {"hook_type_name": name, "hook_status": status, "failure_mode": mode}
+
+
+@pytest.mark.parametrize(
+    ("hook_status", "error_code"),
+    [("HOOK_COMPLETE_FAILED", "InvalidRequest"), ("HOOK_FAILED", "GeneralServiceException")],
+)
+def test_a_hook_that_fails_in_fail_mode_fails_the_create(
+    cloudcontrol: FakeCloudControl, client: Any, hook_status: str, error_code: str
+) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=[failing_hook(hook_status)], times=1)
+
+    token = create(client, "g")
+
+    answer = client.get_resource_request_status(RequestToken=token)
+    failed = answer["ProgressEvent"]
+    assert (failed["OperationStatus"], failed["ErrorCode"], failed["StatusMessage"]) == (
+        "FAILED",
+        error_code,
+        "The following hook(s) failed: [Org::Svc::Hook]",
+    )
+    assert failed["Identifier"] == "g"
+    assert answer["HooksProgressEvent"][0]["HookStatus"] == hook_status
+    assert not exists(client, "g")
+    assert cloudcontrol.resources == []
+
+
+@pytest.mark.parametrize("operation", ["UPDATE", "DELETE"])
+def test_a_hook_that_fails_in_fail_mode_makes_no_change(
+    cloudcontrol: FakeCloudControl, client: Any, operation: str
+) -> None:
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g", "RetentionInDays": 7})
+    cloudcontrol.script(LOG_GROUP, operation, hooks=[failing_hook()])
+
+    if operation == "UPDATE":
+        ops = [{"op": "replace", "path": "/RetentionInDays", "value": 30}]
+        answer = client.update_resource(TypeName=LOG_GROUP, Identifier="g", PatchDocument=json.dumps(ops))
+    else:
+        answer = client.delete_resource(TypeName=LOG_GROUP, Identifier="g")
+
+    assert state(client, answer["ProgressEvent"]["RequestToken"]) == "FAILED"
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 7
+
+
+@pytest.mark.parametrize("hook_status", ["HOOK_COMPLETE_FAILED", "HOOK_FAILED"])
+def test_a_hook_that_fails_in_warn_mode_lets_the_request_go_on(
+    cloudcontrol: FakeCloudControl, client: Any, hook_status: str
+) -> None:
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=[failing_hook(hook_status, mode="WARN")], times=1)
+
+    token = create(client, "g")
+
+    answer = client.get_resource_request_status(RequestToken=token)
+    assert answer["ProgressEvent"]["OperationStatus"] == "SUCCESS"
+    assert answer["HooksProgressEvent"][0]["FailureMode"] == "WARN"
+    assert exists(client, "g")
+
+
+def test_every_hook_that_failed_in_fail_mode_is_named(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    hooks = [
+        failing_hook(name="Org::Svc::First"),
+        failing_hook(name="Org::Svc::Warned", mode="WARN"),
+        {"hook_type_name": "Org::Svc::Passed", "hook_status": "HOOK_COMPLETE_SUCCEEDED"},
+        failing_hook("HOOK_FAILED", name="Org::Svc::Second"),
+    ]
+    cloudcontrol.script(LOG_GROUP, "CREATE", hooks=hooks, times=1)
+
+    failed = event(client, create(client, "g"))
+
+    assert failed["ErrorCode"] == "InvalidRequest"  # a non-compliant resource outweighs a hook's error
+    assert failed["StatusMessage"] == "The following hook(s) failed: [Org::Svc::First, Org::Svc::Second]"
+
+
+def test_a_seeded_request_whose_hook_failed_fails_when_it_finishes(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Whatever finishes it: its progression, or the test's ``complete(token)``."""
+    timed = cloudcontrol.seed_request(
+        LOG_GROUP, identifier="a", hooks=[failing_hook()], progression=Progression.after(10)
+    ).request_token
+    manual = cloudcontrol.seed_request(LOG_GROUP, identifier="b", hooks=[failing_hook()]).request_token
+    assert state(client, timed) == state(client, manual) == "IN_PROGRESS"
+
+    cloudcontrol.advance(10)
+    cloudcontrol.complete(manual)
+
+    assert state(client, timed) == state(client, manual) == "FAILED"
+    assert cloudcontrol.resources == []
+
+
+def test_a_failure_the_test_asks_for_outweighs_a_failed_hook(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.script(
+        LOG_GROUP, "CREATE", hooks=[failing_hook()], outcome=Outcome.failed("NotStabilized"), times=1
+    )
+    scripted = create(client, "g")
+    seeded = cloudcontrol.seed_request(LOG_GROUP, identifier="h", hooks=[failing_hook()]).request_token
+
+    cloudcontrol.complete(seeded, "FAILED", error_code="AccessDenied", status_message="no")
+
+    assert event(client, scripted)["ErrorCode"] == "NotStabilized"
+    assert (event(client, seeded)["ErrorCode"], event(client, seeded)["StatusMessage"]) == (
+        "AccessDenied",
+        "no",
+    )
+
+
 # -- the virtual clock -----------------------------------------------------------------------------
 
 
@@ -635,12 +756,13 @@ def test_event_time_and_retry_after_come_from_the_virtual_clock(
     cloudcontrol.progression = Progression.manual()
     token = create(client, "g")
     started = cloudcontrol.calls[-1].response["ProgressEvent"]
-
-    assert started["EventTime"] == START
-    assert started["RetryAfter"] > START
     parsed = event(client, token)
+    read = cloudcontrol.calls[-1].response["ProgressEvent"]
+
+    assert started["EventTime"] == read["EventTime"] == START
+    assert read["RetryAfter"] > START
     assert parsed["EventTime"] == datetime.fromtimestamp(START, timezone.utc)
-    assert parsed["RetryAfter"].timestamp() == started["RetryAfter"]
+    assert parsed["RetryAfter"].timestamp() == read["RetryAfter"]
 
     cloudcontrol.advance(12.3456)
     cloudcontrol.complete(token)
@@ -658,10 +780,10 @@ def test_retry_after_is_five_seconds_after_the_event_time_to_the_millisecond(
     cloudcontrol.progression = Progression.manual()
     cloudcontrol.advance(12.3456)
 
-    create(client, "g")
+    event(client, create(client, "g"))
 
-    started = cloudcontrol.calls[-1].response["ProgressEvent"]
-    assert (started["EventTime"], started["RetryAfter"]) == (1_700_000_012.346, 1_700_000_017.346)
+    read = cloudcontrol.calls[-1].response["ProgressEvent"]
+    assert (read["EventTime"], read["RetryAfter"]) == (1_700_000_012.346, 1_700_000_017.346)
 
 
 @pytest.mark.cloudcontrol(start_time=datetime(2024, 11, 14, 16, 0, tzinfo=timezone.utc))
@@ -1072,7 +1194,10 @@ def test_a_seeded_create_that_completes_creates_its_resource(
 
     described = client.get_resource(TypeName=LOG_GROUP, Identifier="app")["ResourceDescription"]
     assert json.loads(described["Properties"])["RetentionInDays"] == 7
-    assert json.loads(event(client, token)["ResourceModel"])["LogGroupName"] == "app"
+    assert "ResourceModel" not in event(client, token)
+    view = cloudcontrol.get_request(token).resource_model
+    assert view is not None
+    assert view["LogGroupName"] == "app"
 
 
 def test_a_seeded_create_without_identifier_creates_one_named_in_its_event(

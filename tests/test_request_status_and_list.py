@@ -98,28 +98,27 @@ def test_finished_event_has_no_retry_after(cloudcontrol: FakeCloudControl, clien
 
 def test_get_request_shows_what_the_wire_event_says(cloudcontrol: FakeCloudControl, client: Any) -> None:
     cloudcontrol.progression = Progression.manual()
-    started = client.create_resource(
+    token = client.create_resource(
         TypeName=TYPE, DesiredState=json.dumps({"LogGroupName": "g"}), ClientToken="retry-1"
-    )["ProgressEvent"]
-    token = started["RequestToken"]
+    )["ProgressEvent"]["RequestToken"]
 
     in_flight = cloudcontrol.get_request(token)
+    read = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
     assert in_flight.client_token == "retry-1"
     assert in_flight.retry_after == in_flight.event_time + timedelta(seconds=5)
-    assert in_flight.retry_after.timestamp() == pytest.approx(started["RetryAfter"].timestamp(), abs=1e-3)
+    assert in_flight.retry_after.timestamp() == pytest.approx(read["RetryAfter"].timestamp(), abs=1e-3)
     assert in_flight.resource_model is None
 
     cloudcontrol.complete(token)
     finished = cloudcontrol.get_request(token)
-    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
     assert finished.retry_after is None
     assert finished.client_token == "retry-1"
-    assert finished.resource_model == json.loads(event["ResourceModel"])
+    # the final model: the view has it, the SUCCESS event does not (as AWS's)
     assert finished.resource_model == cloudcontrol.get_resource(TYPE, "g").properties
     assert finished.resource_model["LogGroupName"] == "g"
-    # a copy: changing it changes neither the fake nor what the wire says
+    # a copy: changing it changes nothing
     finished.resource_model["LogGroupName"] = "changed"
-    assert cloudcontrol.get_request(token).resource_model == json.loads(event["ResourceModel"])
+    assert cloudcontrol.get_request(token).resource_model == cloudcontrol.get_resource(TYPE, "g").properties
 
 
 def test_seeded_request_view_keeps_its_resource_model(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -171,6 +170,134 @@ def test_status_of_unknown_token(cloudcontrol: FakeCloudControl, client: Any) ->
 
     assert excinfo.value.response["Error"]["Message"] == f"Request with token {token} was not found"
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+# -- what an event carries, as AWS sends it ----------------------------------------------------
+
+# The members of every event that LocalStack's AWS-validated snapshots recorded (2023-02-01,
+# tests/aws/services/cloudcontrol/test_cloudcontrol_api.snapshot.json in localstack/localstack).
+RECORDED_MEMBERS = {"EventTime", "Identifier", "Operation", "OperationStatus", "RequestToken", "TypeName"}
+
+
+def _write(client: Any, operation: str) -> dict[str, Any]:
+    """The answer of one API write of each operation on the log group "g"."""
+    if operation == "CREATE":
+        answer = client.create_resource(TypeName=TYPE, DesiredState=json.dumps({"LogGroupName": "g"}))
+    elif operation == "UPDATE":
+        ops = [{"op": "add", "path": "/RetentionInDays", "value": 7}]
+        answer = client.update_resource(TypeName=TYPE, Identifier="g", PatchDocument=json.dumps(ops))
+    else:
+        answer = client.delete_resource(TypeName=TYPE, Identifier="g")
+    event: dict[str, Any] = answer["ProgressEvent"]
+    return event
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_the_answer_of_a_write_carries_no_retry_after(
+    cloudcontrol: FakeCloudControl, client: Any, operation: str
+) -> None:
+    """The first event of a write has no RetryAfter; reads and list summaries of it have one.
+
+    [REC] ``create_response`` and ``delete_response`` (test_lifecycle, AWS::S3::Bucket) carry no
+    RetryAfter; ``list_requests_response_filtered`` (test_list_request_status) lists the same in-flight
+    create with one.
+    """
+    if operation != "CREATE":
+        cloudcontrol.seed_resource(TYPE, {"LogGroupName": "g"})
+    cloudcontrol.progression = Progression.manual()
+
+    first = _write(client, operation)
+
+    assert first["OperationStatus"] == "IN_PROGRESS"
+    assert set(first) == RECORDED_MEMBERS
+    token = first["RequestToken"]
+    (summary,) = client.list_resource_requests()["ResourceRequestStatusSummaries"]
+    assert summary["RetryAfter"] > summary["EventTime"]
+    assert "RetryAfter" in client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert cloudcontrol.get_request(token).retry_after is not None
+
+
+def test_a_retried_write_answers_without_retry_after_too(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    """A ClientToken retry answers the first request's event without RetryAfter.
+
+    [INF] Retries were not recorded; the fake answers them as every recorded answer of a write.
+    """
+    cloudcontrol.progression = Progression.manual()
+    state = json.dumps({"LogGroupName": "g"})
+    first = client.create_resource(TypeName=TYPE, DesiredState=state, ClientToken="once")["ProgressEvent"]
+
+    again = client.create_resource(TypeName=TYPE, DesiredState=state, ClientToken="once")["ProgressEvent"]
+
+    assert again == first
+    assert "RetryAfter" not in again
+
+
+@pytest.mark.parametrize("operation", ["CREATE", "UPDATE"])
+def test_the_success_event_of_a_create_or_update_carries_no_resource_model(
+    cloudcontrol: FakeCloudControl, client: Any, operation: str
+) -> None:
+    """A create's or update's SUCCESS event has no ResourceModel; the fake's view keeps the model.
+
+    [REC] ``get_status_response`` (test_lifecycle) and ``missing_post_wait_response``
+    (test_create_exceptions): an AWS::S3::Bucket create's SUCCESS event has none; the same was seen for
+    other types and for updates.
+    """
+    if operation == "UPDATE":
+        cloudcontrol.seed_resource(TYPE, {"LogGroupName": "g"})
+    token = _write(client, operation)["RequestToken"]
+
+    done = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    (summary,) = client.list_resource_requests()["ResourceRequestStatusSummaries"]
+
+    assert done["OperationStatus"] == "SUCCESS"
+    assert set(done) == RECORDED_MEMBERS
+    assert summary == done
+    view = cloudcontrol.get_request(token).resource_model
+    assert view is not None
+    assert view["LogGroupName"] == "g"
+
+
+@pytest.mark.parametrize("operation", ["CREATE", "UPDATE"])
+def test_a_seeded_model_shows_until_the_create_or_update_succeeds(
+    cloudcontrol: FakeCloudControl, client: Any, operation: str
+) -> None:
+    """A seeded ResourceModel shows while in flight, not in the SUCCESS event of a create or update.
+
+    In flight it is the test's own choice; the SUCCESS event follows AWS's ([REC], as above).
+    """
+    if operation == "UPDATE":
+        cloudcontrol.seed_resource(TYPE, {"LogGroupName": "g"})
+    model = {"LogGroupName": "g", "RetentionInDays": 7}
+    token = cloudcontrol.seed_request(
+        TYPE, operation=operation, identifier="g", resource_model=model
+    ).request_token
+    assert (
+        json.loads(client.get_resource_request_status(RequestToken=token)["ProgressEvent"]["ResourceModel"])
+        == model
+    )
+
+    cloudcontrol.complete(token)
+
+    done = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert done["OperationStatus"] == "SUCCESS"
+    assert "ResourceModel" not in done
+    assert cloudcontrol.get_resource(TYPE, "g").properties["RetentionInDays"] == 7
+
+
+def test_a_seeded_delete_keeps_its_model_when_it_succeeds(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """A seeded delete's model shows in every event: nothing recorded says otherwise."""
+    cloudcontrol.seed_resource(TYPE, {"LogGroupName": "g"})
+    token = cloudcontrol.seed_request(
+        TYPE, operation="DELETE", identifier="g", resource_model={"LogGroupName": "g"}
+    ).request_token
+
+    cloudcontrol.complete(token)
+
+    done = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert done["OperationStatus"] == "SUCCESS"
+    assert json.loads(done["ResourceModel"]) == {"LogGroupName": "g"}
 
 
 # -- ListResourceRequests: filters -------------------------------------------------------------

@@ -141,7 +141,7 @@ def test_create_without_primary_identifier_has_no_identifier_until_success(
     properties = read(client, BUCKET, identifier)
     assert properties["BucketName"] == identifier
     assert properties["Tags"] == [{"Key": "k", "Value": "v"}]
-    assert json.loads(done["ResourceModel"])["BucketName"] == identifier
+    assert cloudcontrol.get_request(event["RequestToken"]).resource_model == properties
 
 
 def test_store_changes_only_when_the_create_finishes(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -196,7 +196,9 @@ def test_write_only_properties_are_stored_but_never_returned(
     done = status(client, token)
     identifier = done["Identifier"]
 
-    assert "Data" not in json.loads(done["ResourceModel"])
+    view = cloudcontrol.get_request(token).resource_model
+    assert view is not None
+    assert "Data" not in view
     properties = read(client, WRITE_ONLY_TYPE, identifier)
     assert "Data" not in properties
     assert properties["Name"] == "cfg"
@@ -205,6 +207,79 @@ def test_write_only_properties_are_stored_but_never_returned(
     assert [json.loads(d["Properties"]).get("Data") for d in listed] == [None]
     # The fake's own view has every property, write-only ones too.
     assert cloudcontrol.get_resource(WRITE_ONLY_TYPE, identifier).properties["Data"] == "PGJyb2tlci8+"
+
+
+LAMBDA = "AWS::Lambda::Function"  # /properties/Code/S3Bucket, /Code/S3Key, ... are write-only, Code is not
+FUNCTION = {
+    "FunctionName": "f",
+    "Role": "arn:aws:iam::123456789012:role/r",
+    "Runtime": "python3.12",
+    "Handler": "app.handler",
+    "Code": {"S3Bucket": "artifacts", "S3Key": "f.zip"},
+}
+
+
+def test_an_object_of_write_only_properties_is_left_out_not_shown_empty(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Lambda's Code holds only write-only properties: reads, lists and the view's model leave it out.
+
+    [DOC] CloudFormation's resource type schema: write-only properties are never returned by a read or
+    list request. Left empty, Code would show as ``"Code": {}``: a property the caller never set so.
+    """
+    token = create(client, LAMBDA, FUNCTION)["RequestToken"]
+    status(client, token)
+
+    properties = read(client, LAMBDA, "f")
+    (listed,) = client.list_resources(TypeName=LAMBDA)["ResourceDescriptions"]
+    model = cloudcontrol.get_request(token).resource_model
+
+    assert "Code" not in properties
+    assert properties["Runtime"] == "python3.12"
+    assert json.loads(listed["Properties"]) == {"FunctionName": "f"}  # the list handler: the identifier
+    assert model is not None
+    assert "Code" not in model
+    assert cloudcontrol.get_resource(LAMBDA, "f").properties["Code"] == FUNCTION["Code"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ({"Config": {"Secret": "s"}}, {}),
+        ({"Config": {"Secret": "s", "Mode": "m"}}, {"Config": {"Mode": "m"}}),
+        ({"Config": {}}, {"Config": {}}),  # empty before, not by the removal: as stored
+        ({"Deep": {"Inner": {"Secret": "s"}}}, {}),
+        ({"Deep": {"Inner": {"Secret": "s"}, "Other": 1}}, {"Deep": {"Other": 1}}),
+        ({"Rules": [{"Secret": "a"}, {"Secret": "b", "Keep": 1}]}, {"Rules": [{"Keep": 1}]}),
+        ({"Rules": [{"Secret": "a"}]}, {}),
+        ({"Rules": [{}, {"Secret": "a"}]}, {"Rules": [{}]}),
+        ({"Items": ["x", "y"]}, {}),
+        ({"Items": []}, {"Items": []}),
+    ],
+)
+def test_a_parent_emptied_by_removing_write_only_properties_disappears(
+    cloudcontrol: FakeCloudControl,
+    client: Any,
+    stored: dict[str, Any],
+    shown: dict[str, Any],
+) -> None:
+    """Only what the removal of write-only properties empties goes, up through every level."""
+    cloudcontrol.register_type(
+        ResourceType(
+            type_name=PRIVATE_TYPE,
+            primary_identifier=("/properties/Name",),
+            write_only=(
+                "/properties/Config/Secret",
+                "/properties/Deep/Inner/Secret",
+                "/properties/Rules/*/Secret",
+                "/properties/Items/*",
+            ),
+        )
+    )
+    cloudcontrol.seed_resource(PRIVATE_TYPE, {"Name": "t", **stored})
+
+    assert read(client, PRIVATE_TYPE, "t") == {"Name": "t", **shown}
+    assert cloudcontrol.get_resource(PRIVATE_TYPE, "t").properties == {"Name": "t", **stored}
 
 
 def test_compound_identifier_is_joined_with_a_pipe(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -260,7 +335,7 @@ def test_update_applies_an_rfc6902_patch(cloudcontrol: FakeCloudControl, client:
     assert "RetentionInDays" not in properties
     assert properties["KmsKeyId"] == KEY_ARN
     assert properties["Arn"]  # read-only properties survive the patch
-    assert json.loads(done["ResourceModel"])["KmsKeyId"] == KEY_ARN
+    assert cloudcontrol.get_request(event["RequestToken"]).resource_model == properties
 
 
 def test_update_waits_for_the_request_to_finish(cloudcontrol: FakeCloudControl, client: Any) -> None:
@@ -347,11 +422,41 @@ def test_a_patch_touching_two_create_only_properties_names_both(
     )
 
 
-def test_a_patch_touching_two_read_only_properties_names_both(
+def test_create_only_properties_are_named_in_schema_order(
     cloudcontrol: FakeCloudControl, client: Any
 ) -> None:
+    """Several create-only paths are listed as the schema's createOnlyProperties lists them.
+
+    [INF] from [REC] ``update_createonlyproperty_exc`` (one path): AWS lists the schema's pointers, and
+    AWS::EKS::Nodegroup lists NodegroupName before ClusterName; neither the patch's order nor the
+    alphabet's.
+    """
+    identifier = cloudcontrol.seed_resource(
+        NODEGROUP, {"ClusterName": "c", "NodegroupName": "n", "NodeRole": "r", "Subnets": ["s"]}
+    ).identifier
+    ops = [
+        {"op": "replace", "path": "/ClusterName", "value": "d"},
+        {"op": "replace", "path": "/NodegroupName", "value": "m"},
+    ]
+
+    with pytest.raises(client.exceptions.NotUpdatableException) as excinfo:
+        patch(client, NODEGROUP, identifier, ops)
+
+    assert error_of(excinfo)[2] == (
+        "Invalid patch update: createOnlyProperties [/properties/NodegroupName, /properties/ClusterName] "
+        "cannot be updated"
+    )
+
+
+def test_a_patch_touching_two_read_only_properties_names_both_in_schema_order(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """AWS::SQS::Queue's readOnlyProperties are [/properties/QueueUrl, /properties/Arn]: in that order.
+
+    [INF] as for createOnlyProperties above.
+    """
     cloudcontrol.seed_resource(QUEUE, {"QueueName": "q"})
-    ops = [{"op": "add", "path": "/QueueUrl", "value": "u"}, {"op": "add", "path": "/Arn", "value": "a"}]
+    ops = [{"op": "add", "path": "/Arn", "value": "a"}, {"op": "add", "path": "/QueueUrl", "value": "u"}]
 
     with pytest.raises(ClientError) as excinfo:
         patch(client, QUEUE, "q", ops)
@@ -359,7 +464,7 @@ def test_a_patch_touching_two_read_only_properties_names_both(
     assert error_of(excinfo) == (
         400,
         "ValidationException",
-        "Invalid patch update: readOnlyProperties [/properties/Arn, /properties/QueueUrl] cannot be updated",
+        "Invalid patch update: readOnlyProperties [/properties/QueueUrl, /properties/Arn] cannot be updated",
     )
 
 
@@ -741,6 +846,195 @@ def test_resources_are_isolated_per_region_and_account(cloudcontrol: FakeCloudCo
         ("210987654321", "us-east-1"),
     ]
     assert cloudcontrol.get_resource(LOG_GROUP, "g", region="us-west-2").properties["RetentionInDays"] == 1
+
+
+# -- identifiers: a string, or JSON ----------------------------------------------------------------
+# [DOC] User guide, "Identifying resources" (and the API reference's Identifier members): "Primary
+# identifiers can be specified as a string or JSON; secondary identifiers must be specified as JSON";
+# "For compound identifiers specified as JSON, property order is not required".
+
+APPLICATION = "AWS::AppConfig::Application"  # primary [ApplicationId] (read-only), additional [[Name]]
+ENVIRONMENT = "AWS::AppConfig::Environment"  # primary [ApplicationId, EnvironmentId], additional
+# [[ApplicationId, Name]]
+
+
+def test_the_types_behind_the_identifier_tests_have_that_shape(cloudcontrol: FakeCloudControl) -> None:
+    from pytest_cloudcontrol.resource_types import ResourceTypeCatalog
+
+    application = ResourceTypeCatalog().get(APPLICATION)
+    environment = ResourceTypeCatalog().get(ENVIRONMENT)
+    assert application is not None
+    assert environment is not None
+    assert application.primary_identifier == ("/properties/ApplicationId",)
+    assert application.additional_identifiers == (("/properties/Name",),)
+    assert environment.primary_identifier == ("/properties/ApplicationId", "/properties/EnvironmentId")
+    assert environment.additional_identifiers == (("/properties/ApplicationId", "/properties/Name"),)
+
+
+def _every_operation(client: Any, type_name: str, identifier: str) -> list[str]:
+    """GetResource, UpdateResource, DeleteResource by ``identifier``: the Identifier each answers."""
+    described = client.get_resource(TypeName=type_name, Identifier=identifier)["ResourceDescription"]
+    ops = [{"op": "add", "path": "/Description", "value": "by JSON"}]
+    updated = patch(client, type_name, identifier, ops)
+    status(client, updated["RequestToken"])
+    deleted = client.delete_resource(TypeName=type_name, Identifier=identifier)["ProgressEvent"]
+    assert status(client, deleted["RequestToken"])["OperationStatus"] == "SUCCESS"
+    return [described["Identifier"], updated["Identifier"], deleted["Identifier"]]
+
+
+def test_a_primary_identifier_given_as_json_names_the_resource(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Answers name the resource by its primary identifier's string form."""
+    cloudcontrol.seed_resource(LOG_GROUP, {"LogGroupName": "g"})
+    described = client.get_resource(TypeName=LOG_GROUP, Identifier='{"LogGroupName": "g"}')
+
+    assert described["ResourceDescription"]["Identifier"] == "g"
+    event = patch(
+        client, LOG_GROUP, '{"LogGroupName":"g"}', [{"op": "add", "path": "/RetentionInDays", "value": 7}]
+    )
+    assert event["Identifier"] == "g"
+    assert status(client, event["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.get_resource(LOG_GROUP, "g").properties["RetentionInDays"] == 7
+    deleted = client.delete_resource(TypeName=LOG_GROUP, Identifier='{ "LogGroupName" : "g" }')
+    assert deleted["ProgressEvent"]["Identifier"] == "g"
+    assert status(client, deleted["ProgressEvent"]["RequestToken"])["OperationStatus"] == "SUCCESS"
+    assert cloudcontrol.resources == []
+
+
+def test_a_compound_identifier_as_json_may_list_its_keys_in_any_order(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(COMPOUND_TYPE, {"RestApiId": "abc123", "StageName": "prod"})
+
+    for identifier in (
+        '{"RestApiId": "abc123", "StageName": "prod"}',
+        '{"StageName": "prod", "RestApiId": "abc123"}',
+    ):
+        described = client.get_resource(TypeName=COMPOUND_TYPE, Identifier=identifier)["ResourceDescription"]
+        assert described["Identifier"] == "abc123|prod"
+    assert (
+        _every_operation(client, COMPOUND_TYPE, '{"StageName": "prod", "RestApiId": "abc123"}')
+        == ["abc123|prod"] * 3
+    )
+
+
+def test_a_secondary_identifier_as_json_names_the_resource_by_its_primary_identifier(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.seed_resource(APPLICATION, {"Description": "no name"})
+    application_id = cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"}).identifier
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "other"})
+
+    assert _every_operation(client, APPLICATION, '{"Name": "shop"}') == [application_id] * 3
+    assert [r.properties.get("Name") for r in cloudcontrol.resources] == [None, "other"]
+
+
+def test_a_compound_secondary_identifier_as_json(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    identifier = cloudcontrol.seed_resource(ENVIRONMENT, {"ApplicationId": "app1", "Name": "prod"}).identifier
+    cloudcontrol.seed_resource(ENVIRONMENT, {"ApplicationId": "app2", "Name": "prod"})
+
+    named = '{"Name": "prod", "ApplicationId": "app1"}'
+    described = client.get_resource(TypeName=ENVIRONMENT, Identifier=named)["ResourceDescription"]
+
+    assert described["Identifier"] == identifier
+    assert identifier.startswith("app1|")
+
+
+def test_a_nested_identifier_as_json_is_named_by_its_path(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """AWS::SageMaker::Device's primary identifier is /properties/Device/DeviceName.
+
+    [INF] How AWS names a nested identifier property in JSON is not documented: the fake takes its path
+    below /properties.
+    """
+    cloudcontrol.seed_resource(
+        "AWS::SageMaker::Device", {"DeviceFleetName": "f", "Device": {"DeviceName": "d"}}
+    )
+
+    described = client.get_resource(
+        TypeName="AWS::SageMaker::Device", Identifier='{"Device/DeviceName": "d"}'
+    )
+
+    assert described["ResourceDescription"]["Identifier"] == "d"
+
+
+def test_a_write_by_json_waits_for_one_in_flight_by_string(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    """Both name one resource: the second write is a concurrent operation on it."""
+    application_id = cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"}).identifier
+    cloudcontrol.progression = Progression.manual()
+    first = client.delete_resource(TypeName=APPLICATION, Identifier=application_id)["ProgressEvent"]
+
+    with pytest.raises(client.exceptions.ConcurrentOperationException) as excinfo:
+        client.delete_resource(TypeName=APPLICATION, Identifier='{"Name": "shop"}')
+
+    assert first["RequestToken"] in error_of(excinfo)[2]
+
+
+def test_a_secondary_identifier_as_a_string_is_not_found(cloudcontrol: FakeCloudControl, client: Any) -> None:
+    """A string is the primary identifier; secondary identifiers "must be specified as JSON"."""
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"})
+
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_resource(TypeName=APPLICATION, Identifier="shop")
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        '{"Name": "nope"}',  # an additional identifier that no resource has
+        '{"Name": "shop", "ApplicationId": "x"}',  # two identifiers' keys: "only one identifier"
+        '{"Nome": "shop"}',  # no identifier's key
+        '{"Name": "shop", "Extra": 1}',  # an extra key
+        "{}",  # missing keys
+        '{"Name": ',  # not JSON: a string that starts with a brace
+        '["shop"]',  # JSON, but not an object
+        '{"Name": ' + "[" * 1010,  # too deep for the JSON parser
+    ],
+)
+def test_a_json_identifier_that_names_no_resource_is_not_found(
+    cloudcontrol: FakeCloudControl, client: Any, identifier: str
+) -> None:
+    """Answered as a missing resource is answered: ResourceNotFoundException, or a delete that fails.
+
+    [INF] AWS's answer to keys that are no identifier's is not documented: the fake takes only an exact
+    set of keys and answers any other as a resource that does not exist, named as given.
+    """
+    cloudcontrol.seed_resource(APPLICATION, {"Name": "shop"})
+    not_found = f"Resource of type '{APPLICATION}' with identifier '{identifier}' was not found."
+
+    for call in (
+        lambda: client.get_resource(TypeName=APPLICATION, Identifier=identifier),
+        lambda: patch(client, APPLICATION, identifier, [{"op": "add", "path": "/Description", "value": "d"}]),
+    ):
+        with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+            call()
+        match = HANDLER_TEMPLATE.fullmatch(error_of(excinfo)[2])
+        assert match
+        assert match["message"] == not_found
+    deleted = client.delete_resource(TypeName=APPLICATION, Identifier=identifier)["ProgressEvent"]
+    assert deleted["Identifier"] == identifier
+    failed = status(client, deleted["RequestToken"])
+    assert (failed["OperationStatus"], failed["ErrorCode"], failed["StatusMessage"]) == (
+        "FAILED",
+        "NotFound",
+        not_found,
+    )
+    assert len(cloudcontrol.resources) == 1
+
+
+def test_a_primary_identifier_as_json_that_names_no_resource_is_not_found_by_its_string(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_resource(TypeName=LOG_GROUP, Identifier='{"LogGroupName": "nope"}')
+
+    match = HANDLER_TEMPLATE.fullmatch(error_of(excinfo)[2])
+    assert match
+    assert match["message"] == f"Resource of type '{LOG_GROUP}' with identifier 'nope' was not found."
 
 
 # -- the facade's resource helpers -----------------------------------------------------------------
