@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonpatch
 from botocore import xform_name
@@ -25,7 +25,6 @@ from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
 from .models import (
     Call,
     HandlerErrorCode,
-    HookProgressEvent,
     Operation,
     OperationStatus,
     Scope,
@@ -37,6 +36,9 @@ from .resource_types import ResourceType, ResourceTypeCatalog
 from .service_model import operation_names
 from .store import ResourceStore, StoredResource
 from .validation import json_depth
+
+if TYPE_CHECKING:
+    from .hook_events import HookProgressEvent
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
 DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
