@@ -19,7 +19,7 @@ from .errors import CloudControlUsageError
 from .lifecycle import Outcome, Progression
 from .models import HandlerErrorCode, OperationStatus
 from .service import MAX_DOCUMENT_DEPTH
-from .service_model import raw_model, session
+from .service_model import data_loader, raw_model
 
 if TYPE_CHECKING:
     from .hook_events import HookProgressEvent
@@ -126,8 +126,9 @@ def model_string(value: Any, shape: str, what: str) -> str:
 
 @cache
 def _region_patterns() -> tuple[re.Pattern[str], ...]:
-    endpoints = session().get_component("data_loader").load_data("endpoints")
-    return tuple(re.compile(partition["regionRegex"]) for partition in endpoints["partitions"])
+    # partitions.json (7 KB) has the Region patterns of endpoints.json (1.2 MB, 70 ms to load).
+    partitions = data_loader().load_data("partitions")
+    return tuple(re.compile(partition["regionRegex"]) for partition in partitions["partitions"])
 
 
 def region(value: Any, what: str = "region") -> str:
