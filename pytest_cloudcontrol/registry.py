@@ -61,9 +61,8 @@ def new_token() -> str:
 class RequestRecord:
     """A resource request as the registry keeps it, with its bookkeeping.
 
-    Plain attributes that a call reads and changes; tests see frozen ``ResourceRequest`` snapshots
-    of it (``view``); the wire sees its ``ProgressEvent`` (``event``). Times are epoch
-    seconds.
+    Plain attributes that a call reads and changes; tests see frozen ``ResourceRequest`` snapshots of
+    it (``view``); the wire sees its ``ProgressEvent`` (``event``). Times are epoch seconds.
     """
 
     __slots__ = (
