@@ -8,7 +8,8 @@ Usage (from the repository root, in the dev venv; plain Python, pytest is not ne
 
 Sections: ``calls`` (per-call cost of the eight operations vs the botocore floor and Stubber),
 ``fixture`` (per-test cost of the fixtures, vs moto's ``mock_aws``), ``import`` (plugin import cost
-added to pytest start-up), ``scale`` (1k/10k/100k registries: seeding, memory, list pages),
+added to pytest start-up), ``startup`` (the one-time cost of import, first start, seed and call, against
+botocore's making of a client), ``scale`` (1k/10k/100k registries: seeding, memory, list pages),
 ``profile`` (where the fake's time goes, beyond the floor) and ``instructions`` (section ``calls`` counted
 in CPU instructions under valgrind, which repeat where times do not). Each prints its tables; the results,
 with a PASS/FAIL line per target, go to ``benchmarks/results.md`` (or ``--output``).
@@ -34,6 +35,7 @@ from benchmarks import (
     bench_instructions,
     bench_profile,
     bench_scale,
+    bench_startup,
 )
 from benchmarks.harness import Section, Settings, Table
 
@@ -41,6 +43,7 @@ SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "calls": bench_calls.run,
     "fixture": bench_fixture.run,
     "import": bench_import.run,
+    "startup": bench_startup.run,
     "scale": bench_scale.run,
     "profile": bench_profile.run,
     "instructions": bench_instructions.run,

@@ -1,7 +1,7 @@
 """pytest-cloudcontrol: a stateful fake of the AWS Cloud Control API for botocore and boto3 tests.
 
 The public names load on first use: pytest imports this package at start-up for its plugin, and a run
-that never uses the fixtures should not pay for pydantic and the fake.
+that never uses the fixtures should not pay for the fake.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ if TYPE_CHECKING:
         UnknownResourceError,
     )
     from .fake import FakeCloudControl
+    from .hook_events import HookProgressEvent
     from .lifecycle import Outcome, Progression
     from .models import (
         Call,
         HandlerErrorCode,
-        HookProgressEvent,
         HookStatus,
         Operation,
         OperationStatus,
@@ -39,7 +39,7 @@ _MODULE_OF = {
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
     "HandlerErrorCode": ".models",
-    "HookProgressEvent": ".models",
+    "HookProgressEvent": ".hook_events",
     "HookStatus": ".models",
     "Operation": ".models",
     "OperationStatus": ".models",

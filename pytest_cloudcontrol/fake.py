@@ -25,7 +25,6 @@ from .lifecycle import SUCCEEDED, Outcome, Progression
 from .models import (
     Call,
     HandlerErrorCode,
-    HookProgressEvent,
     Operation,
     OperationStatus,
     Resource,
@@ -43,6 +42,8 @@ from .transport import botocore_hook
 if TYPE_CHECKING:
     import responses
     from botocore.client import BaseClient
+
+    from .hook_events import HookProgressEvent
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
 

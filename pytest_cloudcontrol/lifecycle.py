@@ -6,10 +6,13 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .errors import CloudControlUsageError
-from .models import HandlerErrorCode, HookProgressEvent, HookStatus, OperationStatus
+from .models import HandlerErrorCode, HookStatus, OperationStatus
+
+if TYPE_CHECKING:
+    from .hook_events import HookProgressEvent
 
 ProgressionKind = Literal["immediate", "reads", "duration", "manual"]
 

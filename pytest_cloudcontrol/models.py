@@ -1,9 +1,9 @@
-"""The fake's data as tests see it: enums, resource requests, resources, hook events and the call log.
+"""The fake's data as tests see it: enums, resource requests, resources and the call log.
 
-Requests, resources and hook events are pydantic models: they validate what a test seeds, and tests get
-snapshots of them. Field aliases are the wire names (PascalCase). The registry and the store keep their
-own plain records (a call would otherwise pay for pydantic's validation several times); the call log is
-a slots dataclass for the same reason. The enums mirror botocore's model;
+Requests and resources are frozen dataclasses: snapshots the fake makes of its own records (the
+registry's and the store's), already checked, so they need no validation; the call log is a slots
+dataclass too. Hook events, which tests give as input, are the one pydantic model
+(``hook_events.py``), loaded only by a test that gives hooks. The enums mirror botocore's model;
 ``tests/test_model_conformance.py`` holds them to it.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
-from pydantic.alias_generators import to_pascal
+from typing import TYPE_CHECKING, Any
 
 from .codec import parse_json
+
+if TYPE_CHECKING:
+    from .hook_events import HookProgressEvent
 
 Scope = tuple[str, str]
 """Where requests and resources live: (account id, Region)."""
@@ -88,37 +88,9 @@ class HookStatus(_WireEnum):
     HOOK_FAILED = "HOOK_FAILED"
 
 
-def _epoch(value: datetime) -> float:
-    # AWS sends epoch seconds with a millisecond fraction, e.g. 1632506656.706.
-    return round(value.timestamp(), 3)
-
-
-WireTime = Annotated[datetime, PlainSerializer(_epoch, return_type=float)]
-"""A timestamp: a ``datetime`` in Python, epoch seconds on the wire."""
-
-
 def utc_from_epoch(seconds: float) -> datetime:
     """Return the aware UTC ``datetime`` of an epoch time in seconds."""
     return datetime.fromtimestamp(seconds, timezone.utc)
-
-
-class _WireModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_pascal, populate_by_name=True, extra="forbid", validate_default=False
-    )
-
-
-class HookProgressEvent(_WireModel):
-    """One hook's progress, as GetResourceRequestStatus returns it in ``HooksProgressEvent``."""
-
-    hook_type_name: str
-    hook_status: HookStatus | str = HookStatus.HOOK_COMPLETE_SUCCEEDED
-    hook_type_version_id: str | None = "00000001"
-    hook_type_arn: str | None = None
-    invocation_point: str | None = "PRE_PROVISION"
-    hook_event_time: WireTime | None = None
-    hook_status_message: str | None = None
-    failure_mode: str | None = "FAIL"
 
 
 def stamp_hooks(hooks: tuple[HookProgressEvent, ...], when: datetime) -> tuple[HookProgressEvent, ...]:
@@ -129,27 +101,29 @@ def stamp_hooks(hooks: tuple[HookProgressEvent, ...], when: datetime) -> tuple[H
     )
 
 
-class ResourceRequest(_WireModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceRequest:
     """A resource request (one Create, Update or Delete) and its progress, as a snapshot."""
 
     request_token: str
     type_name: str
     operation: Operation
-    status: OperationStatus = Field(alias="OperationStatus")
-    event_time: WireTime
+    status: OperationStatus
+    event_time: datetime
     identifier: str | None = None
     resource_model: dict[str, Any] | None = None
     status_message: str | None = None
     error_code: HandlerErrorCode | None = None
-    retry_after: WireTime | None = None
+    retry_after: datetime | None = None
     hooks_request_token: str | None = None
-    hooks: tuple[HookProgressEvent, ...] = Field(default=(), exclude=True)
-    region: str = Field(exclude=True)
-    account_id: str = Field(exclude=True)
-    client_token: str | None = Field(default=None, exclude=True)
+    hooks: tuple[HookProgressEvent, ...] = ()
+    region: str
+    account_id: str
+    client_token: str | None = None
 
 
-class Resource(_WireModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resource:
     """A resource in the fake's store, as a snapshot."""
 
     type_name: str

@@ -16,20 +16,22 @@ import itertools
 import uuid
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import VirtualClock
 from .codec import Encoded, compact_json
 from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message, hook_failure
 from .models import (
     HandlerErrorCode,
-    HookProgressEvent,
     Operation,
     OperationStatus,
     ResourceRequest,
     Scope,
     utc_from_epoch,
 )
+
+if TYPE_CHECKING:
+    from .hook_events import HookProgressEvent
 
 EXPIRY_SECONDS = 7 * 24 * 3600  # AWS keeps a finished request for seven days.
 RETRY_AFTER_SECONDS = 5.0  # In-flight events ask to be polled again after the waiter's own delay.
@@ -59,10 +61,8 @@ def new_token() -> str:
 class RequestRecord:
     """A resource request as the registry keeps it, with its bookkeeping.
 
-    Plain attributes, not a pydantic model: a call reads and changes several of them, and pydantic's
-    validated assignment would cost more than the rest of the call. Tests see ``ResourceRequest``
-    snapshots of it (``view``); the wire sees its ``ProgressEvent`` (``event``). Times are epoch
-    seconds.
+    Plain attributes that a call reads and changes; tests see frozen ``ResourceRequest`` snapshots of
+    it (``view``); the wire sees its ``ProgressEvent`` (``event``). Times are epoch seconds.
     """
 
     __slots__ = (

@@ -13,9 +13,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import jsonpatch
 from botocore import xform_name
 
 from .clock import VirtualClock
@@ -25,7 +24,6 @@ from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
 from .models import (
     Call,
     HandlerErrorCode,
-    HookProgressEvent,
     Operation,
     OperationStatus,
     Scope,
@@ -38,6 +36,11 @@ from .schema_validation import violations
 from .service_model import operation_names
 from .store import ResourceStore, StoredResource
 from .validation import json_depth
+
+if TYPE_CHECKING:
+    import jsonpatch
+
+    from .hook_events import HookProgressEvent
 
 CLIENT_TOKEN_SECONDS = 36 * 3600  # AWS remembers a ClientToken for 36 hours.
 DEFAULT_LIST_REQUESTS = 20  # ListResourceRequests' documented default page size.
@@ -573,6 +576,8 @@ def _patch(document: str) -> _Patch:
     The operations are shared and only ever applied; the values they add go into properties that
     nothing changes in place (a write stores a new copy).
     """
+    import jsonpatch  # only UpdateResource needs it: a process that never updates never loads it
+
     try:
         # Our parser, not jsonpatch's default one: that turns duplicate keys into lists in pure Python
         # (slowly); a duplicate key's last value wins, as in Jackson, which AWS parses with.
@@ -610,6 +615,8 @@ def _apply(patch: _Patch, properties: dict[str, Any]) -> dict[str, Any]:
     else:
         # A JSON round trip copies JSON data faster than copy.deepcopy, which jsonpatch would use.
         document = parse_json(json_bytes(properties))
+    import jsonpatch
+
     try:
         patched = document
         for operation in patch.operations:  # as JsonPatch.apply(document, in_place=True) applies them

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from functools import cache
 from typing import Any
 
 import botocore.session
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import ExtrasProcessor, Loader, create_loader
 from botocore.model import OperationModel, ServiceModel
 
 SERVICE_NAME = "cloudcontrol"
@@ -22,22 +25,38 @@ _ISOLATED = {
 
 
 @cache
+def data_loader() -> Loader:
+    """The loader of botocore's model files, as a session makes it (``AWS_DATA_PATH`` included)."""
+    return create_loader(os.environ.get("AWS_DATA_PATH"))
+
+
+@cache
 def session() -> botocore.session.Session:
-    """The fake's own botocore session: its model, and the clients ``fake.client()`` makes."""
-    return botocore.session.Session(session_vars=_ISOLATED)
+    """The fake's own botocore session, for the clients ``fake.client()`` makes; it shares the loader."""
+    isolated = botocore.session.Session(session_vars=_ISOLATED)
+    isolated.register_component("data_loader", data_loader())
+    return isolated
 
 
 @cache
 def service_model() -> ServiceModel:
     """Return botocore's ``cloudcontrol`` service model."""
-    return session().get_service_model(SERVICE_NAME)
+    return ServiceModel(raw_model(), service_name=SERVICE_NAME)
 
 
 @cache
 def raw_model(kind: str = "service-2") -> dict[str, Any]:
-    """Return the raw JSON of a model file (``service-2``, ``waiters-2`` or ``paginators-1``)."""
-    loader = session().get_component("data_loader")
-    model: dict[str, Any] = loader.load_service_model(SERVICE_NAME, kind)
+    """Return the raw JSON of a model file (``service-2``, ``waiters-2`` or ``paginators-1``), extras merged.
+
+    As ``Loader.load_service_model`` loads it, without its first step: listing every service botocore
+    has (a look into each of some 450 directories, 20 ms) to check that cloudcontrol is one.
+    """
+    loader = data_loader()
+    path = f"{SERVICE_NAME}/{loader.determine_latest_version(SERVICE_NAME, kind)}/{kind}"
+    model: dict[str, Any] = loader.load_data(path)
+    for extras_type in loader.extras_types:
+        with suppress(DataNotFoundError):
+            ExtrasProcessor().process(model, [loader.load_data(f"{path}.{extras_type}-extras")])
     return model
 
 

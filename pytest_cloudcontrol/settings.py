@@ -3,50 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
-
-import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator
+from dataclasses import dataclass, field
+from typing import Any
 
 from . import inputs
 from .errors import CloudControlUsageError
 from .lifecycle import Progression
 
-
-def _checked(check: Callable[..., Any], *arguments: Any) -> Any:
-    # A one-argument function: pydantic hands a two-argument one its ValidationInfo.
-    return BeforeValidator(lambda value: check(value, *arguments))
-
-
-def _flag(name: str) -> Any:
-    return _checked(inputs.flag, name)
-
-
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
 
 
-def _default_progression(value: Any) -> Progression:
-    return Progression.immediate() if value is None else inputs.progression(value)
-
-
-class FakeSettings(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FakeSettings:
     """The options of ``FakeCloudControl`` (and of the ``cloudcontrol`` marker); see its docstring."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-    region: Annotated[str, _checked(inputs.region)] = DEFAULT_REGION
-    account_id: Annotated[str, _checked(inputs.account_id)] = DEFAULT_ACCOUNT_ID
-    accounts: Annotated[dict[str, str], _checked(inputs.accounts)] = {}
-    fast: Annotated[bool, _flag("fast")] = False
-    virtual_time: Annotated[bool, _flag("virtual_time")] = True
-    progression: Annotated[Progression, PlainValidator(lambda value: _default_progression(value))] = (
-        Progression.immediate()
-    )
-    cancel_applies_change: Annotated[bool, _flag("cancel_applies_change")] = False
-    validate_desired_state: Annotated[bool, _flag("validate_desired_state")] = True
-    queue_concurrent_writes: Annotated[bool, _flag("queue_concurrent_writes")] = False
-    start_time: Annotated[float | None, _checked(inputs.start_time)] = None
+    region: str = DEFAULT_REGION
+    account_id: str = DEFAULT_ACCOUNT_ID
+    accounts: dict[str, str] = field(default_factory=dict)
+    fast: bool = False
+    virtual_time: bool = True
+    progression: Progression = field(default_factory=Progression.immediate)
+    cancel_applies_change: bool = False
+    validate_desired_state: bool = True
+    queue_concurrent_writes: bool = False
+    start_time: float | None = None
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
@@ -55,16 +36,40 @@ class FakeSettings(BaseModel):
         Options left at their defaults (the very objects of the signature) need no check: a fixture
         without a marker makes its fake at no validation cost.
         """
-        given = {
-            name: value for name, value in options.items() if value is not _DEFAULTS.get(name, _DEFAULTS)
-        }
-        try:
-            return cls(**given)
-        except pydantic.ValidationError as error:
-            raise CloudControlUsageError(
-                "FakeCloudControl got bad options: " + "; ".join(inputs.problems(error))
-            ) from None
+        checked, problems = {}, []
+        for name, value in options.items():
+            if value is _DEFAULTS.get(name, _DEFAULTS):
+                continue
+            check = _CHECKS.get(name)
+            if check is None:
+                problems.append(f"unknown option {name!r}")
+                continue
+            try:
+                checked[name] = check(value)
+            except CloudControlUsageError as error:
+                problems.append(str(error))
+        if problems:
+            raise CloudControlUsageError("FakeCloudControl got bad options: " + "; ".join(problems))
+        return cls(**checked)
 
+
+def _flag(name: str) -> Callable[[Any], bool]:
+    return lambda value: inputs.flag(value, name)
+
+
+# Each option's check: it returns the value the settings keep, or raises CloudControlUsageError.
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "region": inputs.region,
+    "account_id": inputs.account_id,
+    "accounts": inputs.accounts,
+    "fast": _flag("fast"),
+    "virtual_time": _flag("virtual_time"),
+    "progression": inputs.progression,
+    "cancel_applies_change": _flag("cancel_applies_change"),
+    "validate_desired_state": _flag("validate_desired_state"),
+    "queue_concurrent_writes": _flag("queue_concurrent_writes"),
+    "start_time": inputs.start_time,
+}
 
 # The defaults of FakeCloudControl's signature (None stands for the settings' own default).
 _DEFAULTS: dict[str, Any] = {

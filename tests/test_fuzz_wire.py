@@ -23,6 +23,7 @@ import json
 import string
 import uuid
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 import botocore.parsers
@@ -209,10 +210,8 @@ def check_answer(response: protocol.HttpResponse, operation: str | None) -> tupl
 
 
 def _snapshot(fake: FakeCloudControl) -> tuple[list[Any], list[Any]]:
-    requests_ = sorted(
-        (json.dumps(r.model_dump(mode="json"), sort_keys=True) for r in fake.requests),
-    )
-    resources = sorted(json.dumps(r.model_dump(mode="json"), sort_keys=True) for r in fake.resources)
+    requests_ = sorted(json.dumps(asdict(r), sort_keys=True, default=str) for r in fake.requests)
+    resources = sorted(json.dumps(asdict(r), sort_keys=True) for r in fake.resources)
     return requests_, resources
 
 

@@ -377,6 +377,36 @@ def test_context_manager_without_pytest(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["STATUS CANCEL_COMPLETE", "ACTIVE False *"])
 
 
+def test_the_first_start_seed_and_call_import_no_pydantic(pytester: pytest.Pytester) -> None:
+    # pydantic costs a process more than all the rest of the fake: only a test that gives hooks loads it.
+    script = pytester.makepyfile(
+        first_use=textwrap.dedent(
+            """
+            import sys
+
+            import boto3
+            import pytest_cloudcontrol.plugin
+            from pytest_cloudcontrol import FakeCloudControl
+
+            client = boto3.client(
+                "cloudcontrol", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="x"
+            )
+            with FakeCloudControl() as fake:
+                token = fake.seed_request("AWS::Logs::LogGroup", status="IN_PROGRESS").request_token
+                client.cancel_resource_request(RequestToken=token)
+                print("PYDANTIC", "pydantic" in sys.modules)
+                fake.seed_request("AWS::Logs::LogGroup", hooks=[{"hook_type_name": "Org::Svc::Hook"}])
+                print("WITH HOOKS", "pydantic" in sys.modules)
+            """
+        )
+    )
+
+    result = pytester.run(sys.executable, str(script))
+
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines(["PYDANTIC False", "WITH HOOKS True"])
+
+
 # -- threads -----------------------------------------------------------------------------------
 
 

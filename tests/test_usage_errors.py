@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import pytest
@@ -29,8 +30,8 @@ def _nested(depth: int) -> dict[str, Any]:
 
 def _state(fake: FakeCloudControl) -> tuple[Any, ...]:
     return (
-        [request.model_dump() for request in fake.requests],
-        [resource.model_dump() for resource in fake.resources],
+        [asdict(request) for request in fake.requests],
+        [asdict(resource) for resource in fake.resources],
         fake.clock.time(),
         fake.pending_errors,
         fake.progression,
