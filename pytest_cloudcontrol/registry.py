@@ -169,12 +169,8 @@ class RequestRecord:
 
         AWS's answer to a write carries none (recorded); reads of the same state do.
         """
-        event = self.event()
-        if "RetryAfter" not in event:
-            return event
-        answer = dict(event)
-        del answer["RetryAfter"]
-        return answer
+        # Built on its own: the state's shared events are built only if something reads them.
+        return self._wire_event(hooks=False, retry=False)
 
     def summary(self) -> Encoded:
         """The event as ListResourceRequests lists it (encoded once per state, shared)."""
@@ -195,14 +191,14 @@ class RequestRecord:
             self._hooks_wire = [hook.model_dump(by_alias=True, exclude_none=True) for hook in self.hooks]
         return self._hooks_wire
 
-    def _wire_event(self) -> dict[str, Any]:
+    def _wire_event(self, *, hooks: bool = True, retry: bool = True) -> dict[str, Any]:
         # The members of the model's ProgressEvent shape, in its order; absent values are left out.
         # AWS sends times as epoch seconds with a millisecond fraction, e.g. 1632506656.706.
         event: dict[str, Any] = {"TypeName": self.type_name}
         if self.identifier is not None:
             event["Identifier"] = self.identifier
         event["RequestToken"] = self.request_token
-        if self.hooks_request_token is not None:
+        if hooks and self.hooks_request_token is not None:
             event["HooksRequestToken"] = self.hooks_request_token
         # ``_value_``, not ``value``: the same string, without the enum property's lookup.
         event["Operation"] = self.operation._value_
@@ -218,7 +214,7 @@ class RequestRecord:
             event["StatusMessage"] = self.status_message
         if self.error_code is not None:
             event["ErrorCode"] = self.error_code._value_
-        if self.retry_after is not None:
+        if retry and self.retry_after is not None:
             event["RetryAfter"] = round(self.retry_after, 3)
         return event
 

@@ -13,7 +13,7 @@ import functools
 import json
 import mmap
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -54,10 +54,10 @@ class ResourceType:
     validation_schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False, compare=False)
     # Derived once here: reads and creates use them on every call.
     _validator: list[Any] = field(init=False, repr=False, compare=False, hash=False)  # [] until compiled
+    accepts: Callable[[Any], bool] = field(init=False, repr=False, compare=False, hash=False)
     _write_only_heads: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
     listed_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
     _read_only_names: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
-    _nested_read_only: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False, hash=False)
     _generated_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
     _identifier_segments: tuple[tuple[str, ...], ...] = field(
         init=False, repr=False, compare=False, hash=False
@@ -83,6 +83,7 @@ class ResourceType:
 
             object.__setattr__(self, "validation_schema", compact_schema(self.schema))
         object.__setattr__(self, "_validator", [])
+        object.__setattr__(self, "accepts", self._first_accepts)
         object.__setattr__(
             self, "additional_identifiers", tuple(tuple(ids) for ids in self.additional_identifiers)
         )
@@ -113,7 +114,6 @@ class ResourceType:
         )
         read_only = [_segments(pointer) for pointer in self.read_only]
         object.__setattr__(self, "_read_only_names", frozenset(s[0] for s in read_only if len(s) == 1))
-        object.__setattr__(self, "_nested_read_only", tuple(s for s in read_only if len(s) > 1))
         object.__setattr__(
             self,
             "listed_names",
@@ -198,14 +198,26 @@ class ResourceType:
         return {key: value for key, value in row.items() if value}
 
     def validator(self) -> Any:
-        """The compiled validator of :attr:`validation_schema` (made on first use), None without one."""
+        """The compiled validator of :attr:`validation_schema` (made on first use), None without one.
+
+        Top-level read-only properties are neither required nor checked: their values are the
+        handler's (an update's patched model holds them), not the caller's.
+        """
         compiled = self._validator
         if not compiled:
             from .schema_validation import compile_validator
 
             schema = self.validation_schema
-            compiled.append(None if schema is None else compile_validator(schema))
+            compiled.append(None if schema is None else compile_validator(schema, self._read_only_names))
         return compiled[0]
+
+    def _first_accepts(self, properties: Any) -> bool:
+        # ``accepts`` until the first check: it compiles the validator and puts its ``is_valid`` (or,
+        # without a schema, a check that accepts anything) in its place, so later checks are one call.
+        validator = self.validator()
+        check = _accept_anything if validator is None else validator.is_valid
+        object.__setattr__(self, "accepts", check)
+        return bool(check(properties))
 
     def identifier_of(self, properties: Mapping[str, Any]) -> str | None:
         """Return the primary identifier's values joined with ``|``, or None if one is missing."""
@@ -325,17 +337,6 @@ class ResourceType:
         result = copy.deepcopy(dict(properties))
         for pointer in self.write_only:
             _remove(result, _segments(pointer))
-        return result
-
-    def without_read_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
-        """Return ``properties`` without read-only properties (a copy; the input is never changed)."""
-        names = self._read_only_names
-        result = {name: value for name, value in properties.items() if name not in names}
-        nested = self._nested_read_only
-        if nested and not {segments[0] for segments in nested}.isdisjoint(result):
-            result = copy.deepcopy(result)
-            for segments in nested:
-                _remove(result, segments)
         return result
 
     def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
@@ -551,6 +552,11 @@ def _placeholder(name: str, json_type: str) -> Any:
 def _random_hex(length: int) -> str:
     """Make a random lower-case hex string (from :mod:`random`, so seeded tests repeat)."""
     return f"{random.getrandbits(4 * length):0{length}x}"
+
+
+def _accept_anything(properties: Any) -> bool:
+    """The model check of a type without a schema."""
+    return True
 
 
 def _partition(region: str) -> str:

@@ -14,7 +14,7 @@ with the package for every public type and compiled by jsonschema-rs on a type's
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -83,20 +83,31 @@ def violations(resource_type: ResourceType, properties: Mapping[str, Any]) -> li
     message; an empty list means valid (a type without a schema is always valid). A required property
     that is read-only is not missing: the handler fills it in.
     """
-    validator = resource_type.validator()
-    if validator is None or validator.is_valid(properties):
+    if resource_type.accepts(properties):
         return []
+    validator = resource_type.validator()
     read_only = set(resource_type.read_only)
     items = {item for error in validator.iter_errors(properties) for item in _aws_items(error, read_only)}
     return [f"{path}: {message}" for path, message in sorted(items)]
 
 
-def compile_validator(schema: Mapping[str, Any]) -> Any:
-    """Compile a compact schema (:func:`compact_schema`) into a jsonschema-rs validator."""
+def compile_validator(schema: Mapping[str, Any], unchecked: Iterable[str] = ()) -> Any:
+    """Compile a compact schema (:func:`compact_schema`) into a jsonschema-rs validator.
+
+    The top-level properties named in ``unchecked`` may hold anything and are never required.
+    """
     import jsonschema_rs
 
+    compiled = dict(schema)
+    unchecked = set(unchecked)
+    if unchecked:
+        compiled["properties"] = {
+            name: {} if name in unchecked else sub for name, sub in schema.get("properties", {}).items()
+        }
+        if "required" in schema:
+            compiled["required"] = [name for name in schema["required"] if name not in unchecked]
     return jsonschema_rs.Draft7Validator(
-        dict(schema), pattern_options=jsonschema_rs.FancyRegexOptions(), validate_formats=False
+        compiled, pattern_options=jsonschema_rs.FancyRegexOptions(), validate_formats=False
     )
 
 

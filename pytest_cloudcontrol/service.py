@@ -437,8 +437,8 @@ class CloudControlService:
         type_name = params["TypeName"]
         resource_type = self._type(type_name, "create")
         desired = _properties(params["DesiredState"], "DesiredState")
-        if self.validate_desired_state:
-            _validate(resource_type, desired)
+        if self.validate_desired_state and not resource_type.accepts(desired):
+            _refuse_invalid(resource_type, desired)
         create = self._creates(resource_type, desired, scope)
         return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
 
@@ -482,9 +482,8 @@ class CloudControlService:
         def applies() -> None:
             resource = self._resource(scope, type_name, identifier)
             patched = _apply(patch, resource.properties)
-            if self.validate_desired_state:
-                # The read-only values are the handler's, not the caller's: only the rest is checked.
-                _validate(resource_type, resource_type.without_read_only(patched))
+            if self.validate_desired_state and not resource_type.accepts(patched):
+                _refuse_invalid(resource_type, patched)
             accepted.append((resource, patched))
 
         return self._start(params, scope, Operation.UPDATE, identifier, update, applies)
@@ -534,8 +533,12 @@ class CloudControlService:
         return answer
 
 
-def _validate(resource_type: ResourceType, properties: dict[str, Any]) -> None:
-    """Raise the ValidationException AWS answers for a model that breaks the type's schema."""
+def _refuse_invalid(resource_type: ResourceType, properties: dict[str, Any]) -> None:
+    """Raise the ValidationException AWS answers for a model that breaks the type's schema.
+
+    Called when the quick check failed; a model whose only fault AWS does not report (a nested
+    read-only property missing) passes.
+    """
     problems = violations(resource_type, properties)
     if problems:
         raise AWSError("ValidationException", "Model validation failed (" + "\n".join(problems) + ")")
@@ -567,6 +570,7 @@ class _Patch(NamedTuple):
     paths: tuple[str, ...]
     operations: tuple[jsonpatch.PatchOperation, ...]
     top_level: bool  # every operation names a top-level property (``/Name``), ``from`` too
+    failures: tuple[type[Exception], ...]  # what applying the operations may raise (jsonpatch's errors)
 
 
 @functools.lru_cache(maxsize=256)
@@ -604,7 +608,9 @@ def _patch(document: str) -> _Patch:
             "ValidationException", f"Invalid patch document: nests deeper than {MAX_DOCUMENT_DEPTH} levels"
         )
     top_level = all(_top_level(op["path"]) and _top_level(op.get("from", "/")) for op in patch.patch)
-    return _Patch(paths, operations, top_level)
+    return _Patch(
+        paths, operations, top_level, (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException)
+    )
 
 
 def _apply(patch: _Patch, properties: dict[str, Any]) -> dict[str, Any]:
@@ -615,13 +621,11 @@ def _apply(patch: _Patch, properties: dict[str, Any]) -> dict[str, Any]:
     else:
         # A JSON round trip copies JSON data faster than copy.deepcopy, which jsonpatch would use.
         document = parse_json(json_bytes(properties))
-    import jsonpatch
-
     try:
         patched = document
         for operation in patch.operations:  # as JsonPatch.apply(document, in_place=True) applies them
             patched = operation.apply(patched)
-    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
+    except patch.failures as error:
         raise AWSError("ValidationException", f"Invalid patch update: {error}") from None
     if not isinstance(patched, dict):
         raise AWSError("ValidationException", "Invalid patch update: the properties must stay an object")
