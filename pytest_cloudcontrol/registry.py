@@ -68,7 +68,6 @@ class RequestRecord:
     __slots__ = (
         "_events",
         "_hooks_wire",
-        "account_id",
         "client_token",
         "effect",
         "error_code",
@@ -82,7 +81,6 @@ class RequestRecord:
         "progression",
         "queued",
         "reads",
-        "region",
         "request_token",
         "resource_model",
         "retry_after",
@@ -116,7 +114,6 @@ class RequestRecord:
         self.status = status
         self.event_time = event_time
         self.scope = scope
-        self.account_id, self.region = scope
         self.identifier = identifier
         self.resource_model = resource_model
         self.status_message = status_message
@@ -151,8 +148,8 @@ class RequestRecord:
             retry_after=None if self.retry_after is None else utc_from_epoch(self.retry_after),
             hooks_request_token=self.hooks_request_token,
             hooks=self.hooks,
-            region=self.region,
-            account_id=self.account_id,
+            region=self.scope[1],
+            account_id=self.scope[0],
             client_token=self.client_token,
         )
 
@@ -217,10 +214,6 @@ class RequestRecord:
         if retry and self.retry_after is not None:
             event["RetryAfter"] = round(self.retry_after, 3)
         return event
-
-    def changed(self) -> None:
-        """Forget the encoded event: the request's state changed."""
-        self._events = None
 
 
 def _run(record: RequestRecord) -> Outcome:
@@ -434,7 +427,9 @@ class RequestRegistry:
         at = self.clock.time() if at is None else at
         self._unindex(record)
         was_in_flight = record.status in _IN_FLIGHT
-        if was_in_flight and status not in _IN_FLIGHT:
+        in_flight = status in _IN_FLIGHT
+        finishing = was_in_flight and not in_flight
+        if finishing:
             self._release(record)
         if outcome is not None:
             if outcome.identifier is not None:
@@ -449,12 +444,12 @@ class RequestRegistry:
         record.retry_after = None
         record.generation += 1
         record.reads = 0
-        record.changed()
+        record._events = None  # the state changed: its event is built again when read
         self._index(record)
-        if status in _IN_FLIGHT and not was_in_flight:
+        if in_flight and not was_in_flight:
             self._claim(record)
         self._scheduled(record, at)
-        if was_in_flight and status not in _IN_FLIGHT:
+        if finishing:
             self._start_next(record, at)
 
     def _scheduled(self, record: RequestRecord, at: float) -> None:

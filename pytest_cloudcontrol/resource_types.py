@@ -315,25 +315,22 @@ class ResourceType:
         """Return the top-level read-only properties ``properties`` hold (an update keeps them)."""
         return {name: properties[name] for name in _top_level_names(self.read_only) if name in properties}
 
-    def create_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the create-only pointers that JSON Patch ``paths`` (``/Name``) touch, in schema order.
+    def patch_violations(self, paths: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the create-only and the read-only pointers that JSON Patch ``paths`` touch, in schema order.
 
-        A patch touches a pointer when its path equals it, contains it or lies inside it.
+        A patch touches a pointer when its path equals it, contains it or lies inside it. Shared
+        (cached): tests send the same few patches to the same few types again and again.
         """
-        return _touched(self.create_only, paths)
-
-    def read_only_violations(self, paths: Iterable[str]) -> list[str]:
-        """Return the read-only pointers that JSON Patch ``paths`` touch, in schema order (as above)."""
-        return _touched(self.read_only, paths)
+        return _touched_by(self.create_only, paths), _touched_by(self.read_only, paths)
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
         """Return ``properties`` without write-only properties, as reads show it.
 
-        The input is never changed. When it holds no write-only property the result is a shallow copy
-        (the fake treats stored properties as immutable); otherwise a deep copy with them removed.
+        The input is never changed. When it holds no write-only property the result is the input
+        itself (the fake treats stored properties as immutable); otherwise a deep copy without them.
         """
         if self._write_only_heads.isdisjoint(properties):
-            return dict(properties)
+            return properties if type(properties) is dict else dict(properties)
         result = copy.deepcopy(dict(properties))
         for pointer in self.write_only:
             _remove(result, _segments(pointer))
@@ -437,11 +434,6 @@ def _segments(pointer: str) -> tuple[str, ...]:
     """``/properties/A/B`` -> ``("A", "B")``, with JSON Pointer escapes (``~1``, ``~0``) decoded."""
     # Cached: the same few hundred pointers are parsed on every create, read and list.
     return tuple(_patch_segments(pointer.removeprefix("/properties")))
-
-
-def _touched(pointers: tuple[str, ...], paths: Iterable[str]) -> list[str]:
-    """The ``pointers`` that JSON Patch ``paths`` touch (equal, contain or lie inside), in their order."""
-    return list(_touched_by(pointers, tuple(paths)))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -327,7 +327,7 @@ class CloudControlService:
             )
         if precondition is not None:
             precondition()
-        script = self._script_for(type_name, operation)
+        script = self._script_for(type_name, operation) if self.scripts else None
         now = self.clock.time()
         hooks = stamp_hooks(script.hooks, utc_from_epoch(now)) if script and script.hooks else ()
         request = RequestRecord(
@@ -366,14 +366,19 @@ class CloudControlService:
 
     # -- what finishing writes do (``Effect``s): API requests and seeded ones alike --------------
 
-    def _creates(self, resource_type: ResourceType, desired: dict[str, Any], scope: Scope) -> Effect:
-        """Create the resource, or fail with AlreadyExists if its identifier is taken."""
+    def _creates(
+        self, resource_type: ResourceType, desired: dict[str, Any], scope: Scope, known: str | None
+    ) -> Effect:
+        """Create the resource, or fail with AlreadyExists if its identifier is taken.
+
+        ``known`` is the identifier ``desired`` already holds (None: the handler makes it up).
+        """
         account_id, region = scope
         type_name = resource_type.type_name
 
         def create(_: RequestRecord) -> Outcome:
             properties = resource_type.generate_read_only(desired, region=region, account_id=account_id)
-            identifier = resource_type.identifier_of(properties)
+            identifier = known or resource_type.identifier_of(properties)
             assert identifier is not None, "generate_read_only fills the primary identifier"
             if self.store.get(scope, type_name, identifier) is not None:
                 return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
@@ -427,7 +432,7 @@ class CloudControlService:
             desired = dict(record.resource_model or {})
             if record.identifier is not None:
                 desired = resource_type.with_identifier(desired, record.identifier)
-            return self._creates(resource_type, desired, record.scope)
+            return self._creates(resource_type, desired, record.scope, resource_type.identifier_of(desired))
         if record.operation == Operation.DELETE:
             return self._deletes(record.type_name, record.identifier, record.scope)
         return self._replaces(resource_type, record.identifier, record.resource_model, record.scope)
@@ -439,8 +444,9 @@ class CloudControlService:
         desired = _properties(params["DesiredState"], "DesiredState")
         if self.validate_desired_state and not resource_type.accepts(desired):
             _refuse_invalid(resource_type, desired)
-        create = self._creates(resource_type, desired, scope)
-        return self._start(params, scope, Operation.CREATE, resource_type.identifier_of(desired), create)
+        identifier = resource_type.identifier_of(desired)
+        create = self._creates(resource_type, desired, scope, identifier)
+        return self._start(params, scope, Operation.CREATE, identifier, create)
 
     def update_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """UpdateResource: check the JSON Patch now, apply it when the request finishes."""
@@ -450,17 +456,16 @@ class CloudControlService:
             identifier = self._identified(resource_type, scope, identifier)
         patch = _patch(params["PatchDocument"])
         paths = patch.paths
-        touched = resource_type.create_only_violations(paths)
+        touched, read_only = resource_type.patch_violations(paths)
         if touched:
             raise AWSError(
                 "NotUpdatableException",
                 f"Invalid patch update: createOnlyProperties [{', '.join(touched)}] cannot be updated",
             )
-        touched = resource_type.read_only_violations(paths)
-        if touched:
+        if read_only:
             raise AWSError(
                 "ValidationException",
-                f"Invalid patch update: readOnlyProperties [{', '.join(touched)}] cannot be updated",
+                f"Invalid patch update: readOnlyProperties [{', '.join(read_only)}] cannot be updated",
             )
 
         accepted: list[tuple[StoredResource, dict[str, Any]]] = []  # the resource then, and it patched

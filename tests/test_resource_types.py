@@ -190,20 +190,25 @@ def test_identifier_of_non_string_and_nested_values() -> None:
 # Create-only
 
 
+def create_only_touched(resource_type: ResourceType, *paths: str) -> list[str]:
+    """The create-only pointers a patch with ``paths`` touches."""
+    return list(resource_type.patch_violations(paths)[0])
+
+
 def test_create_only_violations_match_equal_ancestor_and_descendant_paths() -> None:
     thing = ResourceType(
         type_name="MyOrg::Svc::Thing",
         primary_identifier=("/properties/Name",),
         create_only=("/properties/Name", "/properties/Config/Mode", "/properties/Rules/*/Key"),
     )
-    assert thing.create_only_violations(["/Name"]) == ["/properties/Name"]
-    assert thing.create_only_violations(["/Config"]) == ["/properties/Config/Mode"]
-    assert thing.create_only_violations(["/Config/Mode/Deep"]) == ["/properties/Config/Mode"]
-    assert thing.create_only_violations(["/Config/Other", "/Names", "/Tags/0"]) == []
-    assert thing.create_only_violations(["/Rules/3/Key"]) == ["/properties/Rules/*/Key"]
-    assert thing.create_only_violations(["/Rules/-"]) == ["/properties/Rules/*/Key"]
-    assert thing.create_only_violations(["/Rules/0/Value", "/Rules/Key"]) == []
-    assert thing.create_only_violations(["/Rules/0/Key", "/Name", "/Rules"]) == [
+    assert create_only_touched(thing, "/Name") == ["/properties/Name"]
+    assert create_only_touched(thing, "/Config") == ["/properties/Config/Mode"]
+    assert create_only_touched(thing, "/Config/Mode/Deep") == ["/properties/Config/Mode"]
+    assert create_only_touched(thing, "/Config/Other", "/Names", "/Tags/0") == []
+    assert create_only_touched(thing, "/Rules/3/Key") == ["/properties/Rules/*/Key"]
+    assert create_only_touched(thing, "/Rules/-") == ["/properties/Rules/*/Key"]
+    assert create_only_touched(thing, "/Rules/0/Value", "/Rules/Key") == []
+    assert create_only_touched(thing, "/Rules/0/Key", "/Name", "/Rules") == [
         "/properties/Name",
         "/properties/Rules/*/Key",
     ]
@@ -211,8 +216,8 @@ def test_create_only_violations_match_equal_ancestor_and_descendant_paths() -> N
 
 def test_s3_bucket_name_is_create_only_but_tags_are_not() -> None:
     bucket = bundled("AWS::S3::Bucket")
-    assert bucket.create_only_violations(["/BucketName"]) == ["/properties/BucketName"]
-    assert bucket.create_only_violations(["/Tags/0", "/VersioningConfiguration"]) == []
+    assert create_only_touched(bucket, "/BucketName") == ["/properties/BucketName"]
+    assert create_only_touched(bucket, "/Tags/0", "/VersioningConfiguration") == []
 
 
 # Write-only
