@@ -267,14 +267,6 @@ def test_generated_arn_ends_with_the_identifier() -> None:
     assert "MetadataConfiguration" not in model
 
 
-def test_generated_identifier_and_partition() -> None:
-    stream = bundled("AWS::Kinesis::Stream")
-    model = stream.generate_read_only({}, region="cn-north-1", account_id=ACCOUNT)
-    assert model["Name"]
-    assert model["Arn"] == f"arn:aws-cn:kinesis:cn-north-1:{ACCOUNT}:stream/{model['Name']}"
-    assert model["WarmThroughputObject"] == {}
-
-
 def test_generated_id_is_short_lower_case_hex() -> None:
     nodegroup = bundled("AWS::EKS::Nodegroup")
     properties = {"ClusterName": "c"}
@@ -282,42 +274,6 @@ def test_generated_id_is_short_lower_case_hex() -> None:
     assert re.fullmatch(r"[0-9a-f]{8,36}", model["Id"])
     assert model["Arn"].startswith(f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/")
     assert properties == {"ClusterName": "c"}
-
-
-def test_generated_values_follow_json_types_and_keep_given_ones() -> None:
-    thing = ResourceType.from_schema(THING_SCHEMA)
-    model = thing.generate_read_only({"Name": "n", "Count": 7}, region=REGION, account_id=ACCOUNT)
-    assert model["Count"] == 7
-    assert model["Ready"] is False
-    assert model["Labels"] == []
-    assert model["Endpoint"] == {}
-    assert re.fullmatch(r"[0-9a-f]+", model["ThingId"])
-    assert "Config" not in model
-
-
-def test_nested_identifier_is_generated_without_touching_the_input() -> None:
-    device = bundled("AWS::SageMaker::Device")
-    assert device.primary_identifier == ("/properties/Device/DeviceName",)
-    properties = {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
-    model = device.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
-    assert model["Device"]["Description"] == "d"
-    assert device.identifier_of(model) == model["Device"]["DeviceName"]
-    assert properties == {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
-
-
-def test_arn_that_is_the_identifier_gets_a_unique_suffix() -> None:
-    certificate = bundled("AWS::ACMPCA::Certificate")
-    first = certificate.generate_read_only(
-        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
-    )
-    second = certificate.generate_read_only(
-        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
-    )
-    assert first["Arn"].startswith(f"arn:aws:acmpca:{REGION}:{ACCOUNT}:certificate/")
-    assert first["Arn"] != second["Arn"]
-
-
-# Custom types
 
 
 def test_registered_type_has_every_handler_and_stays_in_its_catalog(
