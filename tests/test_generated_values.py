@@ -1,7 +1,12 @@
-"""The values a create makes up: the template language of a type's ``formats`` and its defaults."""
+"""The values a create makes up (read-only properties, generated identifiers).
+
+The template language of a type's ``formats`` and its defaults, and every bundled type's values
+checked against the type's own schema.
+"""
 
 from __future__ import annotations
 
+import random
 import re
 from typing import Any
 
@@ -9,7 +14,8 @@ import pytest
 
 from pytest_cloudcontrol import ResourceType
 from pytest_cloudcontrol.generated_values import ValueFormat, default_format, scope_of
-from pytest_cloudcontrol.resource_types import ResourceTypeCatalog
+from pytest_cloudcontrol.resource_types import ResourceTypeCatalog, bundled_type_names
+from pytest_cloudcontrol.schema_validation import compile_validator
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -21,6 +27,56 @@ def bundled(type_name: str) -> ResourceType:
     resource_type = ResourceTypeCatalog().get(type_name)
     assert resource_type is not None
     return resource_type
+
+
+# -- every bundled type --------------------------------------------------------------------------
+
+
+def _property_schema(schema: dict[str, Any], segments: list[str]) -> dict[str, Any] | None:
+    """The subschema of the property at ``segments`` in a compact schema ($refs followed on the way)."""
+    node: Any = schema
+    for segment in segments:
+        while isinstance(node, dict) and "$ref" in node:
+            node = schema["definitions"][node["$ref"].removeprefix("#/definitions/")]
+        node = node.get("properties", {}).get(segment) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return dict(node)
+
+
+def _generated_keys(resource_type: ResourceType) -> set[str]:
+    """The properties a create may make up: top-level read-only ones, the identifier, the formats'."""
+    pointers = [p for p in resource_type.read_only if p.count("/") == 2] + list(
+        resource_type.primary_identifier
+    )
+    return {p.removeprefix("/properties/") for p in pointers} | set(resource_type.formats)
+
+
+def test_every_generated_value_of_every_type_satisfies_its_property_schema() -> None:
+    catalog = ResourceTypeCatalog()
+    random.seed(0)
+    failures = []
+    checked = 0
+    for type_name in bundled_type_names():
+        resource_type = catalog.get(type_name)
+        assert resource_type is not None
+        schema = dict(resource_type.validation_schema or {})
+        model = resource_type.generate_read_only({}, region=REGION, account_id=ACCOUNT)
+        for key in sorted(_generated_keys(resource_type)):
+            segments = key.split("/")
+            node = _property_schema(schema, segments)
+            value: Any = model
+            for segment in segments:
+                value = value.get(segment) if isinstance(value, dict) else None
+            if node is None or value is None:  # not in the schema, or made only when a property is set
+                continue
+            checked += 1
+            validator = compile_validator({**node, "definitions": schema.get("definitions", {})})
+            if not validator.is_valid(value):
+                failures.append(f"{type_name} {key}={value!r}")
+
+    assert failures == []
+    assert checked > 6000
 
 
 # -- the template language -----------------------------------------------------------------------
@@ -208,3 +264,12 @@ def test_arn_that_is_the_identifier_gets_a_unique_suffix() -> None:
     )
     assert first["Arn"].startswith(f"arn:aws:acmpca:{REGION}:{ACCOUNT}:certificate/")
     assert first["Arn"] != second["Arn"]
+
+
+def test_derived_formats_follow_the_schema_pattern() -> None:
+    farm = bundled("AWS::Deadline::Farm")  # FarmId ^farm-[0-9a-f]{32}$, its ARN .../farm/<FarmId>
+
+    model = farm.generate_read_only({}, region=REGION, account_id=ACCOUNT)
+
+    assert re.fullmatch(r"farm-[0-9a-f]{32}", model["FarmId"])
+    assert model["Arn"] == f"arn:aws:deadline:us-east-1:123456789012:farm/{model['FarmId']}"
