@@ -156,11 +156,14 @@ def test_bundled_rows_are_what_the_generator_builds(type_name: str) -> None:
 
 
 def test_every_curated_type_exists_and_cites_its_evidence() -> None:
-    extras = generator().load_extras()
+    script = generator()
+    extras = script.load_extras()
     assert extras
     for type_name, row in extras.items():
         assert bundled(type_name).type_name == type_name
         assert row.get("_evidence"), f"{type_name}: say where its values come from"
+    assert json.loads(script.EXTRAS.read_text())["property_formats"]["_evidence"]
+    assert script.load_property_formats()["AccountId"] == "{account}"
 
 
 # Identifiers
@@ -255,25 +258,7 @@ def test_without_write_only_ignores_shapes_that_do_not_match() -> None:
     assert thing.without_write_only(properties) == properties
 
 
-# Read-only generation
-
-
-def test_generated_arn_ends_with_the_identifier() -> None:
-    bucket = bundled("AWS::S3::Bucket")
-    model = bucket.generate_read_only({"BucketName": "my-bucket"}, region=REGION, account_id=ACCOUNT)
-    assert model["Arn"] == "arn:aws:s3:us-east-1:123456789012:bucket/my-bucket"
-    assert model["BucketName"] == "my-bucket"
-    assert all(isinstance(model[name], str) and model[name] for name in ("DomainName", "WebsiteURL"))
-    assert "MetadataConfiguration" not in model
-
-
-def test_generated_id_is_short_lower_case_hex() -> None:
-    nodegroup = bundled("AWS::EKS::Nodegroup")
-    properties = {"ClusterName": "c"}
-    model = nodegroup.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
-    assert re.fullmatch(r"[0-9a-f]{8,36}", model["Id"])
-    assert model["Arn"].startswith(f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/")
-    assert properties == {"ClusterName": "c"}
+# Custom types
 
 
 def test_registered_type_has_every_handler_and_stays_in_its_catalog(
