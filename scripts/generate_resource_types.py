@@ -8,9 +8,11 @@ which brings cfn-lint)::
 The table holds, per resource type of any region (us-east-1's schema where regions differ), the
 metadata :class:`pytest_cloudcontrol.resource_types.ResourceType` needs and the validation part of
 its schema, merged with what ``scripts/resource_type_extras.json`` records of the type's handlers
-(list properties, page sizes, handler texts, formats of generated values). One type per line,
-sorted, so that a cfn-lint upgrade shows up as a readable diff and the package can read one type's
-line without parsing the others. Commit the result together with the cfn-lint version it names.
+(list properties, page sizes, handler texts) and values (the formats of the values a create makes
+up; those it leaves out are derived from the schema by ``scripts/derived_formats.py``, and the
+script reports any it cannot satisfy). One type per line, sorted, so that a cfn-lint upgrade shows
+up as a readable diff and the package can read one type's line without parsing the others. Commit
+the result together with the cfn-lint version it names.
 """
 
 from __future__ import annotations
