@@ -3,7 +3,8 @@
 ``scripts/generate_resource_types.py`` writes the result into every type's row, so the package reads
 formats and never analyses a schema. For each read-only property and primary-identifier part that the
 curated table (``scripts/resource_type_extras.json``) leaves out, the first candidate whose samples
-all satisfy the property's schema (type, pattern, lengths, enum) wins:
+all satisfy the property's schema (type, pattern, lengths, enum) wins: the curated table's format
+for properties of that name (``property_formats``: ``AccountId`` is ``{account}``), then
 
 - an ``enum`` or ``const``: a settled state if there is one (``ACTIVE``, ``AVAILABLE``, ...), else the
   first value;
@@ -114,7 +115,9 @@ def _derive(
         for key in keys:
             segments = tuple(key.split("/"))
             node = _subschema(compact, segments)
-            if is_arn_name(segments[-1]) != arns or node is None:  # not in the schema: anything goes
+            if is_arn_name(segments[-1]) != arns:
+                continue
+            if node is None:  # not in the schema: any value will do, the package's default too
                 continue
             suffixes = _arn_suffixes(resource_type, key) if arns else [[]]
             original = _subschema(schema, segments) or {}
