@@ -124,6 +124,9 @@ def _derive(
             candidates = _candidates(resource_type, compact, segments, node, original, suffixes)
             if segments[-1] in by_name:
                 candidates = itertools.chain([by_name[segments[-1]]], candidates)
+            if f"/properties/{key}" in resource_type.primary_identifier:
+                # Two creates should not make the same identifier: fixed text (an enum) last.
+                candidates = iter(sorted(candidates, key=_is_fixed))
             validator = compile_validator({**node, "definitions": compact.get("definitions", {})})
             chosen = next((c for c in candidates if _always_valid(validator, segments, c, sample)), None)
             if chosen is None:
@@ -172,6 +175,11 @@ def _arn_suffixes(resource_type: ResourceType, key: str) -> list[list[Sequence[s
     names = [f"{resource}Id", "Id", f"{resource}Name", "Name"]
     suffixes += [[[name]] for name in names if name in properties]
     return [suffix for suffix in suffixes if suffix] or [[]]
+
+
+def _is_fixed(spec: Any) -> bool:
+    """Whether a format makes the same value every time: a fixed value, or a template without fields."""
+    return not isinstance(spec, str) or all(name is None for _, name, _, _ in string.Formatter().parse(spec))
 
 
 def _always_valid(validator: Any, segments: Sequence[str], spec: Any, sample: Mapping[str, Any]) -> bool:
