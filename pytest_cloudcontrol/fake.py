@@ -447,7 +447,9 @@ class FakeCloudControl:
                 given = resource_type.with_identifier(given, identifier)
             except ValueError as error:
                 raise CloudControlUsageError(str(error)) from None
-        full = resource_type.generate_read_only(given, region=region, account_id=account_id)
+        full = resource_type.generate_read_only(
+            given, region=region, account_id=account_id, now=self.clock.time()
+        )
         identifier = resource_type.identifier_of(full)
         assert identifier is not None, "generate_read_only fills the primary identifier"
         resource = StoredResource(resource_type.type_name, identifier, full, (account_id, region))

@@ -12,12 +12,13 @@ import copy
 import functools
 import json
 import mmap
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from .generated_values import ValueFormat, default_format, scope_of
 
 HANDLERS: frozenset[str] = frozenset({"create", "read", "update", "delete", "list"})
 """Every handler a resource type can have; the default for a hand-written :class:`ResourceType`."""
@@ -35,6 +36,9 @@ class ResourceType:
 
     Pointers (``primary_identifier``, ``create_only``, ...) are CloudFormation property pointers
     such as ``/properties/BucketName`` or ``/properties/Rules/*/Prefix`` (``*``: any array item).
+    ``formats`` maps a property (``Arn``, ``Parent/Name``) to how a create spells the value it makes
+    up when the caller leaves it out, e.g. ``"arn:{partition}:s3:::{BucketName}"``
+    (:mod:`pytest_cloudcontrol.generated_values`).
     """
 
     type_name: str
@@ -50,6 +54,7 @@ class ResourceType:
     list_properties: tuple[str, ...] = ()
     list_page_size: int = DEFAULT_LIST_PAGE_SIZE
     handler_messages: Mapping[str, str] = field(default_factory=dict, hash=False)
+    formats: Mapping[str, Any] = field(default_factory=dict, hash=False)
     schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False)
     validation_schema: Mapping[str, Any] | None = field(default=None, hash=False, repr=False, compare=False)
     # Derived once here: reads and creates use them on every call.
@@ -58,16 +63,10 @@ class ResourceType:
     _write_only_heads: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
     listed_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
     _read_only_names: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
-    _generated_names: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
     _identifier_segments: tuple[tuple[str, ...], ...] = field(
         init=False, repr=False, compare=False, hash=False
     )
-    _arn_prefix: str = field(init=False, repr=False, compare=False, hash=False)  # ":<service>:"
-    _arn_resource: str = field(init=False, repr=False, compare=False, hash=False)  # ":<resource>/"
-    _arn_names: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
-    _arn_suffix_segments: tuple[tuple[str, ...], ...] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
+    _value_formats: tuple[ValueFormat, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
@@ -78,6 +77,7 @@ class ResourceType:
         object.__setattr__(self, "list_required", tuple(self.list_required))
         object.__setattr__(self, "list_properties", tuple(self.list_properties))
         object.__setattr__(self, "handler_messages", MappingProxyType(dict(self.handler_messages)))
+        object.__setattr__(self, "formats", MappingProxyType(dict(self.formats)))
         if self.validation_schema is None and self.schema is not None:
             from .schema_validation import compact_schema
 
@@ -109,9 +109,6 @@ class ResourceType:
         object.__setattr__(
             self, "_write_only_heads", frozenset(_segments(pointer)[0] for pointer in self.write_only)
         )
-        object.__setattr__(
-            self, "_generated_names", tuple(_top_level_names((*self.primary_identifier, *self.read_only)))
-        )
         read_only = [_segments(pointer) for pointer in self.read_only]
         object.__setattr__(self, "_read_only_names", frozenset(s[0] for s in read_only if len(s) == 1))
         object.__setattr__(
@@ -120,13 +117,7 @@ class ResourceType:
             self.list_properties or tuple(dict.fromkeys(_segments(p)[0] for p in self.primary_identifier)),
         )
         object.__setattr__(self, "_identifier_segments", tuple(map(_segments, self.primary_identifier)))
-        _, service, resource = [*self.type_name.split("::"), "", "", ""][:3]
-        object.__setattr__(self, "_arn_prefix", f":{service.lower()}:")
-        object.__setattr__(self, "_arn_resource", f":{resource.lower()}/")
-        arn_names = frozenset(name for name in self._generated_names if _is_arn(name, self.property_types))
-        object.__setattr__(self, "_arn_names", arn_names)
-        suffix = tuple(s for s in self._identifier_segments if not _is_arn(s[-1], self.property_types))
-        object.__setattr__(self, "_arn_suffix_segments", suffix)
+        object.__setattr__(self, "_value_formats", self._compile_formats())
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
@@ -174,6 +165,7 @@ class ResourceType:
             list_properties=row.get("list_properties", ()),
             list_page_size=row.get("list_page_size", DEFAULT_LIST_PAGE_SIZE),
             handler_messages=row.get("handler_messages", {}),
+            formats=row.get("formats", {}),
             validation_schema=row.get("schema"),
         )
 
@@ -191,6 +183,7 @@ class ResourceType:
             "property_types": dict(self.property_types),
             "list_properties": list(self.list_properties),
             "handler_messages": dict(self.handler_messages),
+            "formats": dict(self.formats),
             "schema": None if self.validation_schema is None else dict(self.validation_schema),
         }
         if self.list_page_size != DEFAULT_LIST_PAGE_SIZE:
@@ -287,28 +280,28 @@ class ResourceType:
         return result
 
     def generate_read_only(
-        self, properties: Mapping[str, Any], *, region: str, account_id: str
+        self, properties: Mapping[str, Any], *, region: str, account_id: str, now: float | None = None
     ) -> dict[str, Any]:
         """Return a copy of ``properties`` with missing read-only and identifier values made up.
 
-        Fills top-level read-only properties and the primary identifier (also nested parts, such
-        as ``/properties/Device/DeviceName``). ``*Arn`` properties get an ARN of this type ending
-        in the resource's identifier, ``*Id`` properties a random hex id, others a plausible value
-        of their JSON type.
+        Fills top-level read-only properties, the primary identifier (also nested parts, such as
+        ``/properties/Device/DeviceName``) and the other properties :attr:`formats` names, each as
+        its format says (:mod:`pytest_cloudcontrol.generated_values`); without one, ``*Arn``
+        properties get an ARN of this type ending in the identifier, ``*Id`` ones hex digits, others
+        a value of their JSON type. ``now`` (epoch seconds; default: the wall time) is the
+        creation time that timestamps show.
         """
         result = dict(properties)
-        missing = [name for name in self._generated_names if name not in result]
-        arn_names = [name for name in missing if name in self._arn_names]
-        for name in missing:
-            if name not in self._arn_names:
-                result[name] = _placeholder(name, self.property_types.get(name, "string"))
-        for segments in self._identifier_segments:
-            if len(segments) > 1 and _lookup(result, segments) is None:
-                _put(result, segments, _placeholder(segments[-1], "string"))
-        if arn_names:
-            arn = self._arn(result, region=region, account_id=account_id)
-            for name in arn_names:
-                result[name] = arn
+        scope = None
+        for value_format in self._value_formats:
+            segments = value_format.segments
+            if segments[0] in result if len(segments) == 1 else _lookup(result, segments) is not None:
+                continue
+            if scope is None:
+                scope = scope_of(region, account_id)
+            value = value_format.make(result, scope, now)
+            if value is not None:
+                _put(result, segments, value)
         return result
 
     def read_only_values(self, properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -336,20 +329,27 @@ class ResourceType:
             _remove(result, _segments(pointer))
         return result
 
-    def _arn(self, properties: Mapping[str, Any], *, region: str, account_id: str) -> str:
-        """Make an ARN of this type, ending with the primary identifier's non-ARN parts."""
-        parts: list[str] = []
-        for segments in self._arn_suffix_segments:
-            part = properties.get(segments[0]) if len(segments) == 1 else _lookup(properties, segments)
-            if part is None:
-                parts = []
-                break
-            parts.append(part if isinstance(part, str) else _identifier_text(part))
-        # Without the parts (the identifier is the ARN itself, or unknown) any unique suffix will do.
-        identifier = "/".join(parts) if parts else _random_hex(16)
-        return (
-            f"arn:{_partition(region)}{self._arn_prefix}{region}:{account_id}{self._arn_resource}{identifier}"
-        )
+    def _compile_formats(self) -> tuple[ValueFormat, ...]:
+        """Compile the format of every value a create may make up, in the order they are made."""
+        identifier = set(self.primary_identifier)
+        targets: dict[str, tuple[str, ...]] = {}
+        for pointer in (*self.primary_identifier, *self.read_only):
+            segments = _segments(pointer)
+            if len(segments) == 1 or pointer in identifier:
+                targets.setdefault("/".join(segments), segments)
+        for key in self.formats:
+            targets.setdefault(key, tuple(key.split("/")))
+        compiled = {}
+        for key, segments in targets.items():
+            spec = self.formats.get(key)
+            if spec is None:
+                json_type = self.property_types.get(key, "string")
+                spec = default_format(self.type_name, segments[-1], json_type, self._identifier_segments)
+            try:
+                compiled[key] = ValueFormat.compile(segments, spec)
+            except ValueError as error:
+                raise ValueError(f"{self.type_name}: {error}") from None
+        return _in_dependency_order(self.type_name, compiled)
 
 
 class ResourceTypeCatalog:
@@ -521,43 +521,32 @@ def _identifier_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
-def _is_arn(name: str, property_types: Mapping[str, str]) -> bool:
-    """Whether a property holds an ARN, judged by name, e.g. ``Arn`` or ``StreamArn``."""
-    return name.endswith(("Arn", "ARN")) and property_types.get(name, "string") == "string"
+def _in_dependency_order(type_name: str, formats: Mapping[str, ValueFormat]) -> tuple[ValueFormat, ...]:
+    """Order ``formats`` so that each comes after the generated values its templates read."""
+    ordered: dict[str, ValueFormat] = {}
+    visiting: list[str] = []
 
+    def visit(key: str) -> None:
+        if key in ordered:
+            return
+        if key in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(key) :], key])
+            raise ValueError(f"{type_name}: the formats read each other in a circle: {cycle}")
+        visiting.append(key)
+        for reference in sorted(formats[key].references):
+            if reference in formats:
+                visit(reference)
+        visiting.pop()
+        ordered[key] = formats[key]
 
-def _placeholder(name: str, json_type: str) -> Any:
-    """Make up a plausible value for a read-only property the caller did not provide."""
-    if json_type == "string":
-        # Most services' ids are short lower-case hex; other strings only need to be unique.
-        return _random_hex(17) if name.endswith(("Id", "ID")) else f"{name.lower()}-{_random_hex(8)}"
-    defaults: dict[str, Any] = {
-        "integer": 0,
-        "number": 0,
-        "boolean": False,
-        "array": [],
-        "object": {},
-    }
-    return defaults.get(json_type, _random_hex(8))
-
-
-def _random_hex(length: int) -> str:
-    """Make a random lower-case hex string (from :mod:`random`, so seeded tests repeat)."""
-    return f"{random.getrandbits(4 * length):0{length}x}"
+    for key in formats:
+        visit(key)
+    return tuple(ordered.values())
 
 
 def _accept_anything(properties: Any) -> bool:
     """The model check of a type without a schema."""
     return True
-
-
-def _partition(region: str) -> str:
-    """Return the ARN partition of ``region``: ``aws``, ``aws-cn`` or ``aws-us-gov``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def _json_type(schema: Mapping[str, Any], subschema: Mapping[str, Any]) -> str:

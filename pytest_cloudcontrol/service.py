@@ -377,7 +377,9 @@ class CloudControlService:
         type_name = resource_type.type_name
 
         def create(_: RequestRecord) -> Outcome:
-            properties = resource_type.generate_read_only(desired, region=region, account_id=account_id)
+            properties = resource_type.generate_read_only(
+                desired, region=region, account_id=account_id, now=self.clock.time()
+            )
             identifier = known or resource_type.identifier_of(properties)
             assert identifier is not None, "generate_read_only fills the primary identifier"
             if self.store.get(scope, type_name, identifier) is not None:

@@ -8,9 +8,11 @@ which brings cfn-lint)::
 The table holds, per resource type of any region (us-east-1's schema where regions differ), the
 metadata :class:`pytest_cloudcontrol.resource_types.ResourceType` needs and the validation part of
 its schema, merged with what ``scripts/resource_type_extras.json`` records of the type's handlers
-(list properties, page sizes, handler texts, formats of generated values). One type per line,
-sorted, so that a cfn-lint upgrade shows up as a readable diff and the package can read one type's
-line without parsing the others. Commit the result together with the cfn-lint version it names.
+(list properties, page sizes, handler texts) and values (the formats of the values a create makes
+up; those it leaves out are derived from the schema by ``scripts/derived_formats.py``, and the
+script reports any it cannot satisfy). One type per line, sorted, so that a cfn-lint upgrade shows
+up as a readable diff and the package can read one type's line without parsing the others. Commit
+the result together with the cfn-lint version it names.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-# Running the script by path puts scripts/ on sys.path, not the package next to it.
-sys.path.insert(0, str(REPOSITORY))
+# Running the script by path puts scripts/ on sys.path, not the package next to it; a test that
+# loads it from its file has neither.
+sys.path[:0] = [str(REPOSITORY), str(REPOSITORY / "scripts")]
+
+from derived_formats import derive_formats  # noqa: E402
 
 from pytest_cloudcontrol.resource_types import ResourceType  # noqa: E402
 
@@ -81,11 +86,37 @@ def load_extras() -> dict[str, dict[str, Any]]:
     return {name: row for name, row in extras["types"].items()}
 
 
+def load_property_formats() -> dict[str, Any]:
+    """The curated formats by property name, for any type (``AccountId``: ``{account}``)."""
+    extras: dict[str, Any] = json.loads(EXTRAS.read_text(encoding="utf-8"))
+    return {name: spec for name, spec in extras["property_formats"].items() if not name.startswith("_")}
+
+
 def table_row(schema: Mapping[str, Any], extras: Mapping[str, Any]) -> dict[str, Any]:
-    """One type's row: its metadata and compact schema, then the curated extras (evidence left out)."""
+    """One type's row: its metadata, compact schema and formats, then the curated extras."""
+    return built_row(schema, extras)[0]
+
+
+def built_row(schema: Mapping[str, Any], extras: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """:func:`table_row`, and the generated values no derived format satisfies the schema of.
+
+    The curated ``formats`` win over the derived ones; the other extras (evidence left out) replace
+    the row's values.
+    """
     row = ResourceType.from_schema(schema).to_table_row()
-    row.update({key: value for key, value in extras.items() if not key.startswith("_")})
-    return row
+    curated = {key: value for key, value in extras.items() if not key.startswith("_")}
+    formats = curated.pop("formats", {})
+    resource_type = ResourceType.from_table_row(schema["typeName"], {**row, **curated})
+    derived, unsatisfied = derive_formats(resource_type, schema, formats, _property_formats())
+    row.update(curated)
+    if derived or formats:
+        row["formats"] = {**derived, **formats}
+    return row, unsatisfied
+
+
+@functools.cache
+def _property_formats() -> dict[str, Any]:
+    return load_property_formats()
 
 
 def render_table(rows: Mapping[str, Mapping[str, object]], cfn_lint_version: str) -> str:
@@ -106,9 +137,10 @@ def main() -> None:
     """Write the table for the installed cfn-lint and report its size."""
     extras = load_extras()
     rows: dict[str, dict[str, Any]] = {}
+    unsatisfied: dict[str, list[str]] = {}
     for type_name, path in cfn_lint_schema_files().items():
         schema = json.loads(path.read_text(encoding="utf-8"))
-        rows[type_name] = table_row(schema, extras.get(type_name, {}))
+        rows[type_name], unsatisfied[type_name] = built_row(schema, extras.get(type_name, {}))
     unknown = sorted(set(extras) - set(rows))
     if unknown:
         raise SystemExit(f"{EXTRAS.name} names types cfn-lint does not know: {unknown}")
@@ -117,6 +149,11 @@ def main() -> None:
     json.loads(text)
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {len(rows)} resource types, {len(text.encode()):,} bytes, to {OUTPUT}")
+    curated = sum(1 for row in extras.values() if "formats" in row)
+    print(f"formats: {curated} types curated, the others derived from their schemas; no format fits:")
+    for type_name, keys in unsatisfied.items():
+        if keys:
+            print(f"  {type_name}: {', '.join(keys)}")
 
 
 if __name__ == "__main__":

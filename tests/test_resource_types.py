@@ -156,11 +156,14 @@ def test_bundled_rows_are_what_the_generator_builds(type_name: str) -> None:
 
 
 def test_every_curated_type_exists_and_cites_its_evidence() -> None:
-    extras = generator().load_extras()
+    script = generator()
+    extras = script.load_extras()
     assert extras
     for type_name, row in extras.items():
         assert bundled(type_name).type_name == type_name
         assert row.get("_evidence"), f"{type_name}: say where its values come from"
+    assert json.loads(script.EXTRAS.read_text())["property_formats"]["_evidence"]
+    assert script.load_property_formats()["AccountId"] == "{account}"
 
 
 # Identifiers
@@ -258,68 +261,6 @@ def test_without_write_only_ignores_shapes_that_do_not_match() -> None:
     )
     properties = {"Name": "n", "Rules": {"Secret": "kept"}, "Config": "not-an-object"}
     assert thing.without_write_only(properties) == properties
-
-
-# Read-only generation
-
-
-def test_generated_arn_ends_with_the_identifier() -> None:
-    bucket = bundled("AWS::S3::Bucket")
-    model = bucket.generate_read_only({"BucketName": "my-bucket"}, region=REGION, account_id=ACCOUNT)
-    assert model["Arn"] == "arn:aws:s3:us-east-1:123456789012:bucket/my-bucket"
-    assert model["BucketName"] == "my-bucket"
-    assert all(isinstance(model[name], str) and model[name] for name in ("DomainName", "WebsiteURL"))
-    assert "MetadataConfiguration" not in model
-
-
-def test_generated_identifier_and_partition() -> None:
-    stream = bundled("AWS::Kinesis::Stream")
-    model = stream.generate_read_only({}, region="cn-north-1", account_id=ACCOUNT)
-    assert model["Name"]
-    assert model["Arn"] == f"arn:aws-cn:kinesis:cn-north-1:{ACCOUNT}:stream/{model['Name']}"
-    assert model["WarmThroughputObject"] == {}
-
-
-def test_generated_id_is_short_lower_case_hex() -> None:
-    nodegroup = bundled("AWS::EKS::Nodegroup")
-    properties = {"ClusterName": "c"}
-    model = nodegroup.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
-    assert re.fullmatch(r"[0-9a-f]{8,36}", model["Id"])
-    assert model["Arn"].startswith(f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/")
-    assert properties == {"ClusterName": "c"}
-
-
-def test_generated_values_follow_json_types_and_keep_given_ones() -> None:
-    thing = ResourceType.from_schema(THING_SCHEMA)
-    model = thing.generate_read_only({"Name": "n", "Count": 7}, region=REGION, account_id=ACCOUNT)
-    assert model["Count"] == 7
-    assert model["Ready"] is False
-    assert model["Labels"] == []
-    assert model["Endpoint"] == {}
-    assert re.fullmatch(r"[0-9a-f]+", model["ThingId"])
-    assert "Config" not in model
-
-
-def test_nested_identifier_is_generated_without_touching_the_input() -> None:
-    device = bundled("AWS::SageMaker::Device")
-    assert device.primary_identifier == ("/properties/Device/DeviceName",)
-    properties = {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
-    model = device.generate_read_only(properties, region=REGION, account_id=ACCOUNT)
-    assert model["Device"]["Description"] == "d"
-    assert device.identifier_of(model) == model["Device"]["DeviceName"]
-    assert properties == {"DeviceFleetName": "fleet", "Device": {"Description": "d"}}
-
-
-def test_arn_that_is_the_identifier_gets_a_unique_suffix() -> None:
-    certificate = bundled("AWS::ACMPCA::Certificate")
-    first = certificate.generate_read_only(
-        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
-    )
-    second = certificate.generate_read_only(
-        {"CertificateAuthorityArn": "arn:ca"}, region=REGION, account_id=ACCOUNT
-    )
-    assert first["Arn"].startswith(f"arn:aws:acmpca:{REGION}:{ACCOUNT}:certificate/")
-    assert first["Arn"] != second["Arn"]
 
 
 # Custom types
