@@ -38,7 +38,9 @@ class ResourceType:
     such as ``/properties/BucketName`` or ``/properties/Rules/*/Prefix`` (``*``: any array item).
     ``formats`` maps a property (``Arn``, ``Parent/Name``) to how a create spells the value it makes
     up when the caller leaves it out, e.g. ``"arn:{partition}:s3:::{BucketName}"``
-    (:mod:`pytest_cloudcontrol.generated_values`).
+    (:mod:`pytest_cloudcontrol.generated_values`). Derived on creation: ``listed_names``, the
+    top-level properties ListResources shows, and ``accepts(properties)``, whether a model passes the
+    type's ``validation_schema`` (compiled on the first check).
     """
 
     type_name: str
