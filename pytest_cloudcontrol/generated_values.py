@@ -41,7 +41,7 @@ import string
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -63,9 +63,13 @@ _TEXT_FORMS: Mapping[str, Callable[[str], str]] = {"unrooted": lambda text: text
 _PARTITIONS = (("cn-", "aws-cn", "amazonaws.com.cn"), ("us-gov-", "aws-us-gov", "amazonaws.com"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Scope:
-    """Where a resource is created: what the ``{region}``-like fields of a template read."""
+    """Where a resource is created: what the ``{region}``-like fields of a template read.
+
+    Compared by identity: :func:`scope_of` makes one per Region and account, and templates keep
+    their text for each.
+    """
 
     region: str
     account: str
@@ -94,6 +98,16 @@ class _Choice:
     when: str | None
     pieces: tuple[_Piece, ...] | None
     value: Any
+    # The pieces with the scope's fields spelled out, per scope: ``arn:{partition}:logs:{region}:...``
+    # is one literal and one field once the Region and account are known.
+    bound: dict[Scope, tuple[_Piece, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def pieces_in(self, scope: Scope) -> tuple[_Piece, ...]:
+        """The template's pieces for ``scope``, its ``{region}``-like fields made literal text."""
+        pieces = self.bound.get(scope)
+        if pieces is None:
+            pieces = self.bound[scope] = _bind(self.pieces or (), scope)
+        return pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +144,10 @@ class ValueFormat:
                 # A fresh copy each time: the caller may change the list or object it gets.
                 return copy.deepcopy(choice.value) if isinstance(choice.value, (dict, list)) else choice.value
             text = []
-            for literal, field in choice.pieces:
+            for literal, made in choice.pieces_in(scope):
                 text.append(literal)
-                if field is not None:
-                    text.append(field(values, scope, now))
+                if made is not None:
+                    text.append(made(values, scope, now))
             return "".join(text)
         return None
 
@@ -258,11 +272,33 @@ def _timestamp(values: Mapping[str, Any], scope: Scope, now: float | None) -> st
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
+def _bind(pieces: tuple[_Piece, ...], scope: Scope) -> tuple[_Piece, ...]:
+    """``pieces`` with the fields that read only the scope spelled out and merged into the text."""
+    bound: list[_Piece] = []
+    text = ""
+    for literal, made in pieces:
+        text += literal
+        if made in _SCOPE_FIELDS:
+            text += made(_NOTHING, scope, None)
+        elif made is not None:
+            bound.append((text, made))
+            text = ""
+    bound.append((text, None))
+    return tuple(bound)
+
+
+def _scope_field(attribute: str) -> _Field:
+    return lambda values, scope, now: str(getattr(scope, attribute))
+
+
+_SCOPE_FIELDS_BY_NAME: Mapping[str, _Field] = {
+    name: _scope_field(name) for name in ("region", "account", "partition", "domain")
+}
+_SCOPE_FIELDS = frozenset(_SCOPE_FIELDS_BY_NAME.values())
+_NOTHING: Mapping[str, Any] = {}
+
 _FIXED_FIELDS: Mapping[str, _Field] = {
-    "region": lambda values, scope, now: scope.region,
-    "account": lambda values, scope, now: scope.account,
-    "partition": lambda values, scope, now: scope.partition,
-    "domain": lambda values, scope, now: scope.domain,
+    **_SCOPE_FIELDS_BY_NAME,
     "uuid": lambda values, scope, now: str(uuid.UUID(int=random.getrandbits(128), version=4)),
     "octet": lambda values, scope, now: str(random.randint(1, 254)),
     "timestamp": _timestamp,
