@@ -18,7 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .errors import CloudControlUsageError
 from .generated_values import ValueFormat, default_format, scope_of
+from .models import HandlerErrorCode
 
 HANDLERS: frozenset[str] = frozenset({"create", "read", "update", "delete", "list"})
 """Every handler a resource type can have; the default for a hand-written :class:`ResourceType`."""
@@ -96,6 +98,17 @@ class ResourceType:
             raise ValueError(
                 f"{self.type_name}: unknown handlers {sorted(unknown)}; expected a subset of "
                 f"{sorted(HANDLERS)}"
+            )
+        if type(self.list_page_size) is not int or self.list_page_size < 1:
+            raise CloudControlUsageError(
+                f"{self.type_name}: list_page_size must be a positive int, got {self.list_page_size!r}"
+            )
+        codes = {code.value for code in HandlerErrorCode}
+        wrong = sorted(set(self.handler_messages) - codes)
+        if wrong or not all(isinstance(text, str) for text in self.handler_messages.values()):
+            raise CloudControlUsageError(
+                f"{self.type_name}: handler_messages maps HandlerErrorCode names "
+                f"({', '.join(sorted(codes))}) to texts; got {dict(self.handler_messages)!r}"
             )
         for pointer in (
             *self.primary_identifier,

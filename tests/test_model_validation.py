@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_cloudcontrol import FakeCloudControl, Progression
+from pytest_cloudcontrol import CloudControlUsageError, FakeCloudControl, Progression, ResourceType
 
 BUCKET = "AWS::S3::Bucket"
 LOG_GROUP = "AWS::Logs::LogGroup"
@@ -214,3 +214,65 @@ def test_other_types_keep_cloudformations_generic_texts(cloudcontrol: FakeCloudC
         event["StatusMessage"]
         == "Resource of type 'AWS::Logs::LogGroup' with identifier 'gone' was not found."
     )
+
+
+# -- a registered type's own handler knowledge ------------------------------------------------------
+
+THING = "Acme::Svc::Thing"
+
+
+def test_a_registered_type_lists_pages_and_fails_in_its_own_words(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.register_type(
+        ResourceType(
+            type_name=THING,
+            primary_identifier=("/properties/Name",),
+            read_only=("/properties/Arn",),
+            list_properties=("Name", "Size"),
+            list_page_size=2,
+            handler_messages={
+                "NotFound": "No thing called {identifier}",
+                "AlreadyExists": "{type_name} taken",
+            },
+            formats={"Arn": "arn:{partition}:svc:{region}:{account}:thing/{Name}"},
+        )
+    )
+    for index in range(3):
+        create(client, THING, {"Name": f"t{index}", "Size": index, "Colour": "red"})
+
+    first = client.list_resources(TypeName=THING)
+    assert [json.loads(d["Properties"]) for d in first["ResourceDescriptions"]] == [
+        {"Name": "t0", "Size": 0},
+        {"Name": "t1", "Size": 1},
+    ]
+    rest = client.list_resources(TypeName=THING, NextToken=first["NextToken"])["ResourceDescriptions"]
+    assert [d["Identifier"] for d in rest] == ["t2"]
+    properties = json.loads(
+        client.get_resource(TypeName=THING, Identifier="t0")["ResourceDescription"]["Properties"]
+    )
+    assert properties["Arn"] == "arn:aws:svc:us-east-1:123456789012:thing/t0"
+
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_resource(TypeName=THING, Identifier="nope")
+    assert (
+        "Handler returned status FAILED: No thing called nope (HandlerErrorCode: NotFound"
+        in refusal(excinfo)[2]
+    )
+    token = create(client, THING, {"Name": "t0"})["RequestToken"]
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert (event["ErrorCode"], event["StatusMessage"]) == ("AlreadyExists", f"{THING} taken")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"list_page_size": 0}, "list_page_size must be a positive int, got 0"),
+        ({"list_page_size": 2.5}, "list_page_size must be a positive int, got 2.5"),
+        ({"handler_messages": {"Missing": "x"}}, "handler_messages maps HandlerErrorCode names"),
+        ({"handler_messages": {"NotFound": 1}}, "handler_messages maps HandlerErrorCode names"),
+    ],
+)
+def test_bad_handler_knowledge_is_a_usage_error(arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(CloudControlUsageError, match=message):
+        ResourceType(type_name=THING, primary_identifier=("/properties/Name",), **arguments)
