@@ -68,6 +68,7 @@ class RequestRecord:
     __slots__ = (
         "_events",
         "_hooks_wire",
+        "bucket",
         "client_token",
         "effect",
         "error_code",
@@ -89,6 +90,7 @@ class RequestRecord:
         "status",
         "status_message",
         "type_name",
+        "write_key",
     )
 
     def __init__(
@@ -132,6 +134,8 @@ class RequestRecord:
         self.generation = 0  # bumped on every change, so stale heap items are recognised
         self._events: tuple[Encoded, dict[str, Any]] | None = None  # the state's event: listed, with hooks
         self._hooks_wire: list[dict[str, Any]] | None = None
+        self.bucket: list[int] = []  # the registry's index bucket it is in, set by ``_index``
+        self.write_key: tuple[Scope, str, str] | None = None  # the resource it claimed while in flight
 
     def view(self) -> ResourceRequest:
         """A snapshot of the request for a test: changing it changes nothing."""
@@ -468,32 +472,30 @@ class RequestRegistry:
         key = (record.scope, record.operation._value_, record.status._value_)
         bucket = self._buckets.get(key)
         if bucket is None:
-            self._buckets[key] = [record.seq]
+            bucket = self._buckets[key] = [record.seq]
         elif not bucket or bucket[-1] < record.seq:
             bucket.append(record.seq)
         else:
             insort(bucket, record.seq)
+        record.bucket = bucket  # buckets are never dropped: the record finds its own again
 
     def _unindex(self, record: RequestRecord) -> None:
-        bucket = self._buckets[(record.scope, record.operation._value_, record.status._value_)]
+        bucket = record.bucket
         if bucket[-1] == record.seq:
             bucket.pop()
         else:
             del bucket[bisect_right(bucket, record.seq) - 1]
 
-    def _write_key(self, record: RequestRecord) -> tuple[Scope, str, str] | None:
-        identifier = record.identifier
-        return None if identifier is None else (record.scope, record.type_name, identifier)
-
     def _claim(self, record: RequestRecord) -> None:
-        """Note an in-flight request on its resource."""
-        key = self._write_key(record)
+        """Note an in-flight request on its resource (one whose identifier is known)."""
+        identifier = record.identifier
+        key = record.write_key = None if identifier is None else (record.scope, record.type_name, identifier)
         if key is not None:
             self._writes.setdefault(key, []).append(record.request_token)
 
     def _release(self, record: RequestRecord) -> None:
-        """Forget a request that is no longer in flight on its resource."""
-        key = self._write_key(record)
+        """Forget a request that is no longer in flight on the resource it claimed."""
+        key = record.write_key
         if key is None:
             return
         tokens = self._writes.get(key, [])
@@ -504,7 +506,7 @@ class RequestRegistry:
 
     def _start_next(self, finished: RequestRecord, at: float) -> None:
         """Start the request queued behind one that just finished, if there is one."""
-        key = self._write_key(finished)
+        key = finished.write_key
         tokens = self._writes.get(key) if key is not None else None
         if not tokens:
             return
