@@ -71,6 +71,9 @@ class ResourceType:
         init=False, repr=False, compare=False, hash=False
     )
     _value_formats: tuple[ValueFormat, ...] = field(init=False, repr=False, compare=False, hash=False)
+    _patch_checks: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
@@ -133,6 +136,7 @@ class ResourceType:
         )
         object.__setattr__(self, "_identifier_segments", tuple(map(_segments, self.primary_identifier)))
         object.__setattr__(self, "_value_formats", self._compile_formats())
+        object.__setattr__(self, "_patch_checks", {})
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any]) -> ResourceType:
@@ -326,10 +330,16 @@ class ResourceType:
     def patch_violations(self, paths: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Return the create-only and the read-only pointers that JSON Patch ``paths`` touch, in schema order.
 
-        A patch touches a pointer when its path equals it, contains it or lies inside it. Shared
-        (cached): tests send the same few patches to the same few types again and again.
+        A patch touches a pointer when its path equals it, contains it or lies inside it. Kept per
+        type (shared): tests send the same few patches to the same few types again and again.
         """
-        return _touched_by(self.create_only, paths), _touched_by(self.read_only, paths)
+        checked = self._patch_checks.get(paths)
+        if checked is None:
+            if len(self._patch_checks) >= _PATCH_CHECKS_KEPT:
+                self._patch_checks.clear()
+            checked = (_touched(self.create_only, paths), _touched(self.read_only, paths))
+            self._patch_checks[paths] = checked
+        return checked
 
     def without_write_only(self, properties: Mapping[str, Any]) -> dict[str, Any]:
         """Return ``properties`` without write-only properties, as reads show it.
@@ -451,9 +461,11 @@ def _segments(pointer: str) -> tuple[str, ...]:
     return tuple(_patch_segments(pointer.removeprefix("/properties")))
 
 
-@functools.lru_cache(maxsize=1024)
-def _touched_by(pointers: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
-    # Cached: a test sends the same few patches to the same few types again and again.
+_PATCH_CHECKS_KEPT = 256  # per type: a test that sends ever new patches does not grow memory
+
+
+def _touched(pointers: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``pointers`` that patch ``paths`` touch (equal, contain or lie inside)."""
     # In the schema's order, as AWS lists them; a pointer the schema repeats is named once.
     patched = [_patch_segments(path) for path in paths]
     touched = (pointer for pointer in pointers if any(_overlaps(_segments(pointer), s) for s in patched))
