@@ -312,10 +312,12 @@ class RequestRegistry:
         effect: Effect | None = None,
         forced: Outcome | None = None,
         queued: bool = False,
+        at: float | None = None,
     ) -> RequestRecord:
         """Register a new request in whatever status it has.
 
         A ``queued`` request is PENDING until the in-flight requests on its resource have finished.
+        ``at`` is the virtual time it comes in (default: now); its progression counts from it.
         """
         if record.request_token in self._by_token:
             raise ValueError(f"a request with token {record.request_token!r} already exists")
@@ -326,7 +328,7 @@ class RequestRegistry:
         record.queued = queued
         # Scheduled first: it is the one step that runs the caller's objects (the progression), so a
         # failure leaves the registry as it was (a stale heap entry is skipped).
-        self._scheduled(record, self.clock.time())
+        self._scheduled(record, self.clock.time() if at is None else at)
         self._by_token[record.request_token] = record
         self._by_seq[seq] = record
         in_scope = self._in_scope.get(record.scope)

@@ -383,18 +383,21 @@ class ResourceTypeCatalog:
     Creating a catalog is cheap; the bundled table is parsed once per process, on first use.
     """
 
-    __slots__ = ("_registered",)
+    __slots__ = ("_known",)
 
     def __init__(self, resource_types: Iterable[ResourceType] = ()) -> None:
         """Start with the bundled table plus ``resource_types`` (which take precedence)."""
-        self._registered: dict[str, ResourceType] = {rt.type_name: rt for rt in resource_types}
+        # The registered types, and the bundled ones looked up so far (one lookup on every call).
+        self._known: dict[str, ResourceType] = {rt.type_name: rt for rt in resource_types}
 
     def get(self, type_name: str) -> ResourceType | None:
         """Return the metadata of ``type_name``, or None if neither registered nor bundled."""
-        registered = self._registered.get(type_name)
-        if registered is not None:
-            return registered
-        return _bundled(type_name)
+        known = self._known.get(type_name)
+        if known is None:
+            known = _bundled(type_name)
+            if known is not None:
+                self._known[type_name] = known
+        return known
 
     def handler_messages(self, type_name: str) -> Mapping[str, str]:
         """The failure texts of ``type_name``'s handlers (error code → text); empty if it has none."""
@@ -403,12 +406,12 @@ class ResourceTypeCatalog:
 
     def register(self, resource_type: ResourceType) -> None:
         """Add a type to this catalog, replacing a registered or bundled type of the same name."""
-        self._registered[resource_type.type_name] = resource_type
+        self._known[resource_type.type_name] = resource_type
 
     def __contains__(self, type_name: object) -> bool:
         """Whether ``type_name`` is registered or bundled."""
         return isinstance(type_name, str) and (
-            type_name in self._registered or _bundled(type_name) is not None
+            type_name in self._known or _bundled(type_name) is not None
         )
 
 

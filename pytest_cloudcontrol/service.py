@@ -227,6 +227,8 @@ class CloudControlService:
 
     def _type(self, type_name: str, action: str) -> ResourceType:
         resource_type = self.catalog.get(type_name)
+        if resource_type is not None and action in resource_type.handlers:
+            return resource_type  # the common case, first: every resource call passes here
         if resource_type is None:
             raise AWSError("TypeNotFoundException", f"The type '{type_name}' cannot be found.")
         if not resource_type.handlers:
@@ -234,12 +236,10 @@ class CloudControlService:
                 "UnsupportedActionException",
                 f"The resource {type_name} is not yet supported via Cloud Control API",
             )
-        if action not in resource_type.handlers:
-            raise AWSError(
-                "UnsupportedActionException",
-                f"Resource type {type_name} does not support {action.upper()} action",
-            )
-        return resource_type
+        raise AWSError(
+            "UnsupportedActionException",
+            f"Resource type {type_name} does not support {action.upper()} action",
+        )
 
     def _resource(self, scope: Scope, type_name: str, identifier: str) -> StoredResource:
         """The resource, or the ResourceNotFoundException its read handler would answer."""
@@ -348,6 +348,7 @@ class CloudControlService:
             effect=effect,
             forced=script.outcome if script else None,
             queued=in_flight is not None,
+            at=now,
         )
         if client_token is not None:
             self._client_tokens[(scope, client_token)] = (fingerprint, request.request_token, now)
