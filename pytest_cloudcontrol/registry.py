@@ -124,13 +124,15 @@ class RequestRecord:
         self.hooks = hooks
         self.hooks_request_token = hooks_request_token
         self.client_token = client_token
-        # The registry's bookkeeping, set by ``RequestRegistry.add``.
-        self.seq = 0
-        self.progression = _MANUAL
-        self.effect: Effect | None = None
-        self.forced: Outcome | None = None
+        # The registry's bookkeeping: ``seq``, ``progression``, ``effect``, ``forced`` and ``queued``
+        # (PENDING behind another write on the same resource, started after it) are set by
+        # ``RequestRegistry.add``, which every record goes through before it is used.
+        self.seq: int
+        self.progression: Progression
+        self.effect: Effect | None
+        self.forced: Outcome | None
+        self.queued: bool
         self.reads = 0
-        self.queued = False  # PENDING behind another write on the same resource, started after it
         self.generation = 0  # bumped on every change, so stale heap items are recognised
         self._events: tuple[Encoded, dict[str, Any]] | None = None  # the state's event: listed, with hooks
         self._hooks_wire: list[dict[str, Any]] | None = None
