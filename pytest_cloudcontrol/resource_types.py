@@ -410,9 +410,7 @@ class ResourceTypeCatalog:
 
     def __contains__(self, type_name: object) -> bool:
         """Whether ``type_name`` is registered or bundled."""
-        return isinstance(type_name, str) and (
-            type_name in self._known or _bundled(type_name) is not None
-        )
+        return isinstance(type_name, str) and (type_name in self._known or _bundled(type_name) is not None)
 
 
 _parsed: dict[str, ResourceType | None] = {}
