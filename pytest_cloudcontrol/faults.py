@@ -88,9 +88,6 @@ class FaultList:
     def __init__(self) -> None:
         self.by_operation: dict[str, list[Fault]] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self.by_operation)
-
     def add(self, fault: Fault) -> None:
         """Inject one more fault."""
         self.by_operation.setdefault(fault.operation, []).append(fault)

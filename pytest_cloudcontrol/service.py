@@ -161,7 +161,7 @@ class CloudControlService:
 
     def take_fault(self, operation: str, params: dict[str, Any], scope: Scope) -> Fault | None:
         """The injected fault that fails this call, if any (counted as used)."""
-        if not self.faults:
+        if not self.faults.by_operation:
             return None  # nothing injected (a read without the lock: only the common case skips it)
         with self.lock:
             return self.faults.take(operation, params, lambda: self._type_of(params, scope))

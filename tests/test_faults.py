@@ -150,6 +150,20 @@ def test_auth_errors_are_not_retried(cloudcontrol: FakeCloudControl, mode: str, 
     cloudcontrol.assert_not_cancelled(token)
 
 
+@pytest.mark.parametrize(("mode", "retried"), [("legacy", False), ("standard", True), ("adaptive", True)])
+def test_a_408_request_timeout_is_retried_by_the_newer_modes_only(
+    cloudcontrol: FakeCloudControl, mode: str, retried: bool
+) -> None:
+    cloudcontrol.inject_error("ListResourceRequests", "RequestTimeoutException")
+
+    if retried:
+        assert _client(mode).list_resource_requests()["ResponseMetadata"]["RetryAttempts"] == 1
+    else:
+        with pytest.raises(ClientError, match="RequestTimeoutException"):
+            _client(mode).list_resource_requests()
+    assert cloudcontrol.calls[0].status_code == 408
+
+
 @pytest.mark.cloudcontrol(assert_all_errors_raised=False)
 @pytest.mark.parametrize("mode", MODES)
 def test_a_503_past_the_last_attempt_surfaces(cloudcontrol: FakeCloudControl, mode: str) -> None:
