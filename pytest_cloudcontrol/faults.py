@@ -82,22 +82,22 @@ class Fault:
         raise NetworkFault(self.kind, self.operation)
 
 
-class FaultList:
-    """The faults a test injected, by operation, in the order injected; the caller holds the fake's lock."""
+class FaultList(dict[str, list[Fault]]):
+    """The faults a test injected, by operation, in the order injected; the caller holds the fake's lock.
 
-    def __init__(self) -> None:
-        self.by_operation: dict[str, list[Fault]] = {}
+    A dict (operation → its faults), so that "is anything injected?" is a dict's own truth test.
+    """
 
     def add(self, fault: Fault) -> None:
         """Inject one more fault."""
-        self.by_operation.setdefault(fault.operation, []).append(fault)
+        self.setdefault(fault.operation, []).append(fault)
 
     def take(self, operation: str, params: dict[str, Any], type_of: Callable[[], str | None]) -> Fault | None:
         """The fault that fails this call, if any; every matching fault counts it, the first due one fails it.
 
         A fault that has failed its last call is dropped.
         """
-        faults = self.by_operation.get(operation)
+        faults = self.get(operation)
         if not faults:
             return None
         known: list[str | None] = []
@@ -120,12 +120,12 @@ class FaultList:
             if not chosen.remaining:
                 faults.remove(chosen)
                 if not faults:
-                    del self.by_operation[operation]
+                    del self[operation]
         return chosen
 
     def pending(self) -> list[Fault]:
         """The faults not used up, in the order injected per operation."""
-        return [fault for faults in self.by_operation.values() for fault in faults]
+        return [fault for faults in self.values() for fault in faults]
 
 
 def summary(faults: Iterable[Fault]) -> str:

@@ -160,9 +160,11 @@ class CloudControlService:
             return handler(params, scope)
 
     def take_fault(self, operation: str, params: dict[str, Any], scope: Scope) -> Fault | None:
-        """The injected fault that fails this call, if any (counted as used)."""
-        if not self.faults.by_operation:
-            return None  # nothing injected (a read without the lock: only the common case skips it)
+        """The injected fault that fails this call, if any (counted as used).
+
+        Callers test ``self.faults`` first (a read without the lock): a call with nothing injected
+        pays for that test only.
+        """
         with self.lock:
             return self.faults.take(operation, params, lambda: self._type_of(params, scope))
 
