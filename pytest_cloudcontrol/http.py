@@ -72,7 +72,16 @@ fake read the request (nothing happens)."""
 class NetworkFault(Exception):
     """A call the network lost, raised by ``protocol.serve``: each transport raises its client's own error.
 
-    ``response`` is the answer the fake made and the client never got (``read_timeout`` only).
+    ``kind`` says what was lost; ``response`` is the answer the fake made and the client never got
+    (``read_timeout`` only: the call took effect and is in the call log; for the other kinds nothing
+    happened and nothing is logged). What a transport does with each kind:
+
+    - in-process hooks raise what the client's HTTP layer raises: botocore's (and aiobotocore's)
+      ``EndpointConnectionError``, ``ReadTimeoutError``, ``ConnectionClosedError``; requests'
+      ``ConnectionError``, ``ReadTimeout``, ``ConnectionError``;
+    - an HTTP server sends no answer: for ``connect`` and ``connection_closed`` it closes the connection
+      at once (its client sees the connection dropped); for ``read_timeout`` it keeps the connection
+      open without answering until the client gives up (or closes it after a delay it documents).
     """
 
     def __init__(self, kind: NetworkKind, operation: str, response: HttpResponse | None = None) -> None:
