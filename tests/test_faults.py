@@ -331,6 +331,25 @@ def test_type_name_picks_calls_by_their_type_or_their_requests_type(cloudcontrol
     assert cloudcontrol.pending_faults == []
 
 
+def test_faults_for_several_types_of_one_operation_each_pick_their_own(
+    cloudcontrol: FakeCloudControl,
+) -> None:
+    client = _client(attempts=1)
+    group = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.inject_error("CancelResourceRequest", "OptInRequired", type_name="AWS::S3::Bucket")
+    cloudcontrol.inject_error("CancelResourceRequest", "NotAuthorized", type_name=TYPE)
+
+    with pytest.raises(ClientError, match="NotAuthorized"):
+        _cancel(client, group)
+
+    assert [fault.code for fault in cloudcontrol.pending_faults] == ["OptInRequired"]
+    cloudcontrol.inject_error("CancelResourceRequest", "OptInRequired", type_name=TYPE)
+    with pytest.raises(ClientError, match="OptInRequired"):
+        _cancel(client, group)
+    with pytest.raises(ClientError, match="OptInRequired"):
+        _cancel(client, cloudcontrol.seed_request("AWS::S3::Bucket").request_token)
+
+
 def test_an_error_and_a_network_error_for_one_operation_take_turns(cloudcontrol: FakeCloudControl) -> None:
     token = cloudcontrol.seed_request(TYPE).request_token
     cloudcontrol.inject_error("CancelResourceRequest", "ThrottlingException")
