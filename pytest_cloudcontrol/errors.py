@@ -63,7 +63,7 @@ CALLER = "pytest-cloudcontrol"
 # - InvalidSignatureException: 400, ``message``, the text: DynamoDB (boto/boto#1552).
 # The others (never seen from a JSON service) have the page's status and words; their namespace is the
 # framework's (``com.amazon.coral.service``; the availability package's for ServiceUnavailable, as for
-# ThrottlingException) and their message key lower-case, as in every framework error seen: inferred.
+# ThrottlingException) and their message key lower-case, as in the framework errors seen: inferred.
 _COMMON_ERRORS = (
     ErrorSpec(
         "AccessDeniedException",
