@@ -18,11 +18,13 @@ def _readme_files() -> dict[str, str]:
 
 def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
     files = _readme_files()
-    assert set(files) == {"app.py", "conftest.py", "test_app.py"}
+    assert {"app.py", "conftest.py", "test_app.py"} <= set(files)
     for name, code in files.items():
         pytester.path.joinpath(name).write_text(code)
     pytester.syspathinsert()
+    tests = sum(code.count("\ndef test_") for name, code in files.items() if name.startswith("test_"))
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
-    result.assert_outcomes(passed=3)
+    assert tests >= 5
+    result.assert_outcomes(passed=tests)
