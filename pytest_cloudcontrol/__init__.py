@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         ResourceRequest,
     )
     from .resource_types import ResourceType
+    from .state import Snapshot
 
 _MODULE_OF = {
     "Call": ".models",
@@ -51,6 +52,7 @@ _MODULE_OF = {
     "Resource": ".models",
     "ResourceRequest": ".models",
     "ResourceType": ".resource_types",
+    "Snapshot": ".state",
     "UnknownRequestError": ".errors",
     "UnknownResourceError": ".errors",
 }
@@ -71,6 +73,7 @@ __all__ = [
     "Resource",
     "ResourceRequest",
     "ResourceType",
+    "Snapshot",
     "UnknownRequestError",
     "UnknownResourceError",
 ]

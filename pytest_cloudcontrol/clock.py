@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ class VirtualClock:
             start = start.timestamp()
         self._now = time.time() if start is None else float(start)
         self._lock = threading.Lock()
+        self.on_move: Callable[[float], None] | None = None  # told each new time (the fake's time travel)
 
     def time(self) -> float:
         """Now, in epoch seconds."""
@@ -42,6 +43,13 @@ class VirtualClock:
             raise ValueError(f"a clock only moves forward; got advance({seconds})")
         with self._lock:
             self._now += seconds
+        if self.on_move is not None:
+            self.on_move(self._now)
+
+    def moved(self) -> None:
+        """Tell ``on_move`` the time after it was set directly (a restored snapshot, a reset)."""
+        if self.on_move is not None:
+            self.on_move(self._now)
 
     def sleep(self, seconds: float) -> None:
         """Sleep in virtual time: advance the clock, return at once."""

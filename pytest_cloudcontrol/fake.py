@@ -12,8 +12,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import environment, inputs, protocol
-from .clock import VirtualClock, botocore_sleeps_on
+from . import environment, inputs, protocol, state
+from .clock import botocore_sleeps_on
 from .errors import (
     CloudControlUsageError,
     UnknownRequestError,
@@ -32,12 +32,12 @@ from .models import (
     ResourceRequest,
     stamp_hooks,
 )
-from .registry import RequestRecord, RequestRegistry, new_token
-from .resource_types import ResourceType, ResourceTypeCatalog
-from .service import CloudControlService, Script, concurrent_operation_message
+from .registry import RequestRecord, new_token
+from .resource_types import ResourceType
+from .service import Script, concurrent_operation_message
 from .service_model import operation_model, operation_names, session
 from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings
-from .store import ResourceStore, StoredResource
+from .store import StoredResource
 from .transport import botocore_hook
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
     from .hook_events import HookProgressEvent
+    from .state import Snapshot
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
 
@@ -112,15 +113,11 @@ class FakeCloudControl:
         self.account_id = settings.account_id
         self.fast = settings.fast
         self.virtual_time = settings.virtual_time
-        self.clock = VirtualClock(settings.start_time)
-        self._catalog = ResourceTypeCatalog()
-        self._registry = RequestRegistry(self.clock, self._catalog.handler_messages)
-        self._registry.cancel_applies_change = settings.cancel_applies_change
-        self._store = ResourceStore()
-        self._service = CloudControlService(self._registry, self._store, self._catalog, self.clock)
-        self._service.validate_desired_state = settings.validate_desired_state
-        self._service.queue_concurrent_writes = settings.queue_concurrent_writes
-        self._service.progression = settings.progression
+        self._service = state.new_service(settings)
+        self.clock = self._service.clock
+        self._catalog = self._service.catalog
+        self._registry = self._service.registry
+        self._store = self._service.store
         self._seeded_change = self._service.seeded_change  # one bound method, shared by every seed
         endpoint = protocol.Endpoint(
             settings.region, settings.account_id, settings.accounts, not settings.fast
@@ -404,6 +401,36 @@ class FakeCloudControl:
         )
         with self._service.lock:
             self._service.scripts.append(script)
+
+    # -- the whole state ------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the fake's whole state now, to ``restore`` later, here or into another fake.
+
+        Requests (with their progressions and what finishing them will do), resources, registered
+        types, the clock, scripts, injected errors, the call log, the ClientTokens remembered and the
+        progression of API requests. Changing the fake afterwards does not change the snapshot.
+        """
+        with self._service.lock:
+            self._registry.tick()
+            return state.capture(self._service)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put the whole state back as ``snapshot`` holds it; this fake's settings stay its own."""
+        if not isinstance(snapshot, state.Snapshot):
+            raise CloudControlUsageError(
+                f"restore() takes a Snapshot made by fake.snapshot(); got {type(snapshot).__name__}"
+            )
+        with self._service.lock:
+            state.restore(self._service, snapshot)
+
+    def reset(self) -> None:
+        """Empty the fake, as a new one with the same settings starts; it stays active if it was.
+
+        The clock goes back to ``start_time`` (default: the wall time now).
+        """
+        with self._service.lock:
+            state.reset(self._service, self.settings)
 
     # -- resources -----------------------------------------------------------------------------
 

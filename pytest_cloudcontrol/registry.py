@@ -139,6 +139,18 @@ class RequestRecord:
         self.bucket: list[int] = []  # the registry's index bucket it is in, set by ``_index``
         self.write_key: tuple[Scope, str, str] | None = None  # the resource it claimed while in flight
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> RequestRecord:
+        # For the fake's snapshots, quickly: what is only ever replaced (strings, enums, times, hooks,
+        # progressions, the cached events) is shared; the rest is copied with the whole state, so that
+        # ``bucket`` stays the registry's own list and ``effect`` acts on the fake it is restored into.
+        twin = RequestRecord.__new__(RequestRecord)
+        for name in _SHARED_SLOTS:
+            setattr(twin, name, getattr(self, name))
+        twin.bucket = copy.deepcopy(self.bucket, memo)
+        twin.effect = copy.deepcopy(self.effect, memo)
+        twin.resource_model = copy.deepcopy(self.resource_model, memo)
+        return twin
+
     def view(self) -> ResourceRequest:
         """A snapshot of the request for a test: changing it changes nothing."""
         return ResourceRequest(
@@ -238,6 +250,9 @@ def _in_millis(seconds: float) -> float:
     return rounded
 
 
+_SHARED_SLOTS = tuple(sorted(set(RequestRecord.__slots__) - {"bucket", "effect", "resource_model"}))
+
+
 def _run(record: RequestRecord) -> Outcome:
     """Run a request's effect; a failing one ends the request FAILED rather than in flight forever."""
     if record.effect is None:
@@ -271,7 +286,7 @@ class RequestRegistry:
         self._writes: dict[tuple[Scope, str, str], list[str]] = {}
         self._due: list[tuple[float, int, int]] = []
         self._expiry: list[tuple[float, int, int]] = []
-        self._seq = itertools.count(1)
+        self._last_seq = 0  # an int, not itertools.count: the state is copied (snapshots)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -339,7 +354,8 @@ class RequestRegistry:
         """
         if record.request_token in self._by_token:
             raise ValueError(f"a request with token {record.request_token!r} already exists")
-        seq = record.seq = next(self._seq)
+        self._last_seq += 1
+        seq = record.seq = self._last_seq
         record.progression = progression
         record.effect = effect
         record.forced = forced

@@ -75,6 +75,9 @@ class ResourceType:
         init=False, repr=False, compare=False, hash=False
     )
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ResourceType:
+        return self  # immutable (its caches only fill): snapshots share it, compiled validator and all
+
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and freeze the mappings, so the value never changes."""
         # Table rows (JSON) and untyped callers pass lists and sets; converting keeps the value

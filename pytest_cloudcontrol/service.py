@@ -374,6 +374,8 @@ class CloudControlService:
         return None
 
     # -- what finishing writes do (``Effect``s): API requests and seeded ones alike --------------
+    # Each is a partial of a method, not a closure: a snapshot copies it with its request, and the copy,
+    # restored into a fake, acts on that fake (a deep copy rebinds a bound method's ``self``).
 
     def _creates(
         self, resource_type: ResourceType, desired: dict[str, Any], scope: Scope, known: str | None
@@ -382,50 +384,61 @@ class CloudControlService:
 
         ``known`` is the identifier ``desired`` already holds (None: the handler makes it up).
         """
+        return functools.partial(self._create, resource_type, desired, scope, known)
+
+    def _create(
+        self,
+        resource_type: ResourceType,
+        desired: dict[str, Any],
+        scope: Scope,
+        known: str | None,
+        _: RequestRecord,
+    ) -> Outcome:
         account_id, region = scope
         type_name = resource_type.type_name
-
-        def create(_: RequestRecord) -> Outcome:
-            properties = resource_type.generate_read_only(
-                desired, region=region, account_id=account_id, now=self.clock.time()
-            )
-            identifier = known or resource_type.identifier_of(properties)
-            assert identifier is not None, "generate_read_only fills the primary identifier"
-            if self.store.get(scope, type_name, identifier) is not None:
-                return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
-            model = resource_type.without_write_only(properties)  # before the store changes
-            self.store.put(StoredResource(type_name, identifier, properties, scope))
-            return Outcome(identifier=identifier, resource_model=model)
-
-        return create
+        properties = resource_type.generate_read_only(
+            desired, region=region, account_id=account_id, now=self.clock.time()
+        )
+        identifier = known or resource_type.identifier_of(properties)
+        assert identifier is not None, "generate_read_only fills the primary identifier"
+        if self.store.get(scope, type_name, identifier) is not None:
+            return Outcome(OperationStatus.FAILED, HandlerErrorCode.AlreadyExists, identifier=identifier)
+        model = resource_type.without_write_only(properties)  # before the store changes
+        self.store.put(StoredResource(type_name, identifier, properties, scope))
+        return Outcome(identifier=identifier, resource_model=model)
 
     def _deletes(self, type_name: str, identifier: str | None, scope: Scope) -> Effect:
         """Delete the resource, or fail with NotFound."""
+        return functools.partial(self._delete, type_name, identifier, scope)
 
-        def delete(_: RequestRecord) -> Outcome:
-            if identifier is None or not self.store.delete(scope, type_name, identifier):
-                return Outcome.failed(HandlerErrorCode.NotFound)
-            return SUCCEEDED
-
-        return delete
+    def _delete(self, type_name: str, identifier: str | None, scope: Scope, _: RequestRecord) -> Outcome:
+        if identifier is None or not self.store.delete(scope, type_name, identifier):
+            return Outcome.failed(HandlerErrorCode.NotFound)
+        return SUCCEEDED
 
     def _replaces(
         self, resource_type: ResourceType, identifier: str | None, model: dict[str, Any] | None, scope: Scope
     ) -> Effect:
         """Give the resource the properties of ``model`` (read-only ones kept), or fail with NotFound."""
+        return functools.partial(self._replace, resource_type, identifier, model, scope)
+
+    def _replace(
+        self,
+        resource_type: ResourceType,
+        identifier: str | None,
+        model: dict[str, Any] | None,
+        scope: Scope,
+        _: RequestRecord,
+    ) -> Outcome:
         type_name = resource_type.type_name
-
-        def replace(_: RequestRecord) -> Outcome:
-            resource = None if identifier is None else self.store.get(scope, type_name, identifier)
-            if resource is None:
-                return Outcome.failed(HandlerErrorCode.NotFound)
-            if model is None:
-                return Outcome(resource_model=resource_type.without_write_only(resource.properties))
-            properties = {**model, **resource_type.read_only_values(resource.properties)}
-            self.store.put(StoredResource(type_name, resource.identifier, properties, scope))
-            return Outcome(resource_model=resource_type.without_write_only(properties))
-
-        return replace
+        resource = None if identifier is None else self.store.get(scope, type_name, identifier)
+        if resource is None:
+            return Outcome.failed(HandlerErrorCode.NotFound)
+        if model is None:
+            return Outcome(resource_model=resource_type.without_write_only(resource.properties))
+        properties = {**model, **resource_type.read_only_values(resource.properties)}
+        self.store.put(StoredResource(type_name, resource.identifier, properties, scope))
+        return Outcome(resource_model=resource_type.without_write_only(properties))
 
     def seeded_change(self, record: RequestRecord) -> Outcome:
         """The effect of every seeded request: the change of the API request it stands for.
@@ -480,20 +493,7 @@ class CloudControlService:
             )
 
         accepted: list[tuple[StoredResource, dict[str, Any]]] = []  # the resource then, and it patched
-
-        def update(_: RequestRecord) -> Outcome:
-            resource = self.store.get(scope, type_name, identifier)
-            if resource is None:
-                return Outcome.failed(HandlerErrorCode.NotFound)
-            if accepted and accepted[0][0] is resource:
-                properties = accepted[0][1]  # unchanged since it was accepted: the same result
-            else:
-                try:
-                    properties = _apply(patch, resource.properties)
-                except AWSError as error:
-                    return Outcome.failed(HandlerErrorCode.InvalidRequest, error.message)
-            self.store.put(StoredResource(type_name, identifier, properties, scope))
-            return Outcome(resource_model=resource_type.without_write_only(properties))
+        update = functools.partial(self._patched, resource_type, identifier, scope, patch, accepted)
 
         def applies() -> None:
             resource = self._resource(scope, type_name, identifier)
@@ -503,6 +503,30 @@ class CloudControlService:
             accepted.append((resource, patched))
 
         return self._start(params, scope, Operation.UPDATE, identifier, update, applies)
+
+    def _patched(
+        self,
+        resource_type: ResourceType,
+        identifier: str,
+        scope: Scope,
+        patch: _Patch,
+        accepted: list[tuple[StoredResource, dict[str, Any]]],
+        _: RequestRecord,
+    ) -> Outcome:
+        """The effect of an update: apply the patch to the resource as it is when the request finishes."""
+        type_name = resource_type.type_name
+        resource = self.store.get(scope, type_name, identifier)
+        if resource is None:
+            return Outcome.failed(HandlerErrorCode.NotFound)
+        if accepted and accepted[0][0] is resource:
+            properties = accepted[0][1]  # unchanged since it was accepted: the same result
+        else:
+            try:
+                properties = _apply(patch, resource.properties)
+            except AWSError as error:
+                return Outcome.failed(HandlerErrorCode.InvalidRequest, error.message)
+        self.store.put(StoredResource(type_name, identifier, properties, scope))
+        return Outcome(resource_model=resource_type.without_write_only(properties))
 
     def delete_resource(self, params: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """DeleteResource: start a delete; a missing resource fails later with NotFound."""
@@ -587,6 +611,9 @@ class _Patch(NamedTuple):
     operations: tuple[jsonpatch.PatchOperation, ...]
     top_level: bool  # every operation names a top-level property (``/Name``), ``from`` too
     failures: tuple[type[Exception], ...]  # what applying the operations may raise (jsonpatch's errors)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Patch:
+        return self  # shared and never changed: a snapshot of a pending update shares it too
 
 
 @functools.lru_cache(maxsize=256)

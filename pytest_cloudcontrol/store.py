@@ -7,7 +7,6 @@ bisects to its start and reads one page.
 from __future__ import annotations
 
 import copy
-import itertools
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -32,6 +31,9 @@ class StoredResource:
         self.scope = scope
         self._described: tuple[ResourceType, Encoded] | None = None
         self._listed: tuple[ResourceType, Encoded] | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StoredResource:
+        return self  # never changed in place (a write stores a new one): snapshots share it
 
     def description(self, resource_type: ResourceType) -> Encoded:
         """The ``ResourceDescription`` reads answer (``.value``), write-only properties left out.
@@ -79,7 +81,7 @@ class ResourceStore:
         self._seqs: dict[tuple[Scope, str], list[int]] = {}
         self._by_seq: dict[int, StoredResource] = {}
         self._by_key: dict[tuple[Scope, str, str], int] = {}
-        self._seq = itertools.count(1)
+        self._last_seq = 0  # an int, not itertools.count: the state is copied (snapshots)
 
     def __len__(self) -> int:
         return len(self._by_seq)
@@ -102,7 +104,8 @@ class ResourceStore:
         key = (scope, resource.type_name, resource.identifier)
         seq = self._by_key.get(key)
         if seq is None:
-            seq = next(self._seq)
+            self._last_seq += 1
+            seq = self._last_seq
             self._by_key[key] = seq
             self._seqs.setdefault((scope, resource.type_name), []).append(seq)
         self._by_seq[seq] = resource
