@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
     from .hook_events import HookProgressEvent
+    from .scenario import Source
     from .state import Snapshot
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
@@ -431,6 +432,31 @@ class FakeCloudControl:
         """
         with self._service.lock:
             state.reset(self._service, self.settings)
+
+    def load(self, source: Source) -> None:
+        """Seed many requests and resources at once: a mapping, or the path of a JSON or YAML file.
+
+        ``{"requests": [<seed_request arguments>, ...], "resources": [<seed_resource arguments>, ...]}``
+        (resources first); ``progression`` and ``outcome`` in their JSON form (``pytest_cloudcontrol.
+        scenario``). All or nothing: a bad entry raises ``CloudControlUsageError`` naming its place
+        (``requests[3].status: ...``) and nothing is seeded.
+        """
+        from . import scenario  # pydantic: only for tests that load scenarios
+
+        name, loaded = scenario.read(source)
+        with self._service.lock:
+            before = state.capture(self._service)
+            place = ""
+            try:
+                for index, resource in enumerate(loaded.resources):
+                    place = f"resources[{index}]"
+                    self.seed_resource(**resource.arguments())
+                for index, request in enumerate(loaded.requests):
+                    place = f"requests[{index}]"
+                    self.seed_request(**request.arguments())
+            except CloudControlUsageError as error:
+                state.restore(self._service, before)
+                raise CloudControlUsageError(f"{name}: {place}: {error}; nothing was seeded") from None
 
     # -- resources -----------------------------------------------------------------------------
 

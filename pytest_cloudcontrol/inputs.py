@@ -279,7 +279,9 @@ def problems(error: Any, where: str) -> list[str]:
     """A pydantic ``ValidationError`` as one line a problem: ``where.field: what is wrong (got ...)``."""
     lines = []
     for problem in error.errors():
-        place = ".".join([where, *map(str, problem["loc"])])
+        place = where
+        for part in problem["loc"]:  # list positions as ``[3]``: ``requests[3].status``
+            place += f"[{part}]" if isinstance(part, int) else f".{part}" if place else str(part)
         if problem["type"] == "extra_forbidden":
             lines.append(f"{place}: unknown field")
         else:

@@ -5,6 +5,7 @@ Only wiring: the fake itself is ``FakeCloudControl``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "cloudcontrol(**options): options of the cloudcontrol fixture: the keyword arguments of "
-        "FakeCloudControl (region, account_id, fast, progression, ...) and "
+        "FakeCloudControl (region, account_id, fast, progression, ...), scenario='file.yaml' "
+        "(a scenario file to load, relative to the test file) and "
         "assert_all_errors_raised=False to allow injected errors (and network errors) never raised.",
     )
     if config.getini(_BLOCK_OPTION):
@@ -60,7 +62,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
-    """A ``FakeCloudControl``, active for this test and empty at its start.
+    """A ``FakeCloudControl``, active for this test and empty at its start (or seeded by ``scenario=``).
 
     At teardown the test fails if an injected error or network error was never raised (opt out with
     ``@pytest.mark.cloudcontrol(assert_all_errors_raised=False)``).
@@ -70,8 +72,12 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
 
     options = _options(request)
     assert_all_errors_raised = options.pop("assert_all_errors_raised", True)
+    scenario = options.pop("scenario", None)
     try:
         fake = FakeCloudControl(**options)
+        if scenario is not None:  # a path is relative to the test's file; a mapping is loaded as it is
+            relative = isinstance(scenario, (str, os.PathLike))
+            fake.load(request.path.parent / scenario if relative else scenario)
     except (TypeError, CloudControlUsageError) as error:
         raise pytest.UsageError(f"@pytest.mark.cloudcontrol: {error}") from None
     # A test that monkeypatches the environment gets the fake's changes in the same undo log, so
