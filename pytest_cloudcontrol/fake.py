@@ -12,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import environment, inputs, protocol, state
+from . import assertions, environment, inputs, protocol, state
 from .clock import botocore_sleeps_on
 from .errors import (
     CloudControlUsageError,
@@ -663,41 +663,103 @@ class FakeCloudControl:
             for _ in range(fault.remaining)
         ]
 
-    def assert_cancelled(self, token: str) -> None:
-        """Assert that a CancelResourceRequest of ``token`` succeeded."""
-        if not any(
-            call.ok and call.params.get("RequestToken") == token
-            for call in self.calls_to("CancelResourceRequest")
-        ):
-            raise AssertionError(
-                f"expected a successful CancelResourceRequest of {token}, but there was none.\n"
-                + self.describe_calls()
+    def assert_called(
+        self,
+        operation: str,
+        *,
+        times: int | None = None,
+        region: str | None = None,
+        account_id: str | None = None,
+        **params: Any,
+    ) -> None:
+        """Assert that ``operation`` was called with ``params`` (at least once, or exactly ``times``).
+
+        ``params`` are members of the decoded request (``RequestToken=...``, ``TypeName=...``), each
+        compared whole (a dict or list with the JSON of ``DesiredState``, ``PatchDocument``); every
+        call counts, failed ones and botocore's retries too. ``region`` and ``account_id`` narrow it
+        to the calls made there. A failure lists the calls made and the near misses.
+        """
+        expected = assertions.Expected.checked(operation, params, region, account_id)
+        count = assertions.times(times)
+        calls = self.calls
+        found = assertions.numbers(expected, calls)
+        if (found and count is None) or len(found) == count:
+            return
+        wanted = "at least once" if count is None else assertions.counted(count)
+        which = f" (calls {', '.join(map(str, found))})" if found else ""
+        raise assertions.failure(
+            f"expected {expected.describe()} to be called {wanted}, "
+            f"but it was called {assertions.counted(len(found))}{which}.",
+            expected,
+            calls,
+        )
+
+    def assert_not_called(
+        self,
+        operation: str | None = None,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+        **params: Any,
+    ) -> None:
+        """Assert that no call of ``operation`` (None: of any operation) had ``params``.
+
+        ``params``, ``region`` and ``account_id`` as in ``assert_called``.
+        """
+        expected = assertions.Expected.checked(operation, params, region, account_id)
+        calls = self.calls
+        found = assertions.numbers(expected, calls)
+        if found:
+            raise assertions.failure(
+                f"expected {expected.describe()} not to be called, but it was called "
+                f"{assertions.counted(len(found))} (calls {', '.join(map(str, found))}).",
+                expected,
+                calls,
+                near=False,
             )
+
+    def assert_cancelled(self, token: str, *, times: int | None = None) -> None:
+        """Assert that a CancelResourceRequest of ``token`` succeeded (exactly ``times`` times if given)."""
+        expected = self._cancel_of(token)
+        count = assertions.times(times)
+        calls = self.calls
+        found = assertions.numbers(expected, calls)
+        if (found and count is None) or len(found) == count:
+            return
+        if count is None:
+            headline = f"expected a successful CancelResourceRequest of {token}, but there was none."
+        else:
+            headline = (
+                f"expected CancelResourceRequest of {token} to succeed {assertions.counted(count)}, "
+                f"but it succeeded {assertions.counted(len(found))}."
+            )
+        with self._service.lock:
+            record = self._registry.find(token)
+        if record is not None:
+            headline += f" The request is in {record.scope[1]}/{record.scope[0]}."
+        raise assertions.failure(headline, expected, calls)
 
     def assert_not_cancelled(self, token: str) -> None:
         """Assert that no CancelResourceRequest of ``token`` succeeded."""
-        cancels = [
-            call
-            for call in self.calls_to("CancelResourceRequest")
-            if call.ok and call.params.get("RequestToken") == token
-        ]
-        if cancels:
-            raise AssertionError(
+        expected = self._cancel_of(token)
+        calls = self.calls
+        found = assertions.numbers(expected, calls)
+        if found:
+            raise assertions.failure(
                 f"expected {token} not to be cancelled, but CancelResourceRequest succeeded "
-                f"{len(cancels)} time(s).\n" + self.describe_calls()
+                f"{len(found)} time(s) (calls {', '.join(map(str, found))}).",
+                expected,
+                calls,
+                near=False,
             )
 
+    @staticmethod
+    def _cancel_of(token: str) -> assertions.Expected:
+        return assertions.Expected("CancelResourceRequest", {"RequestToken": token}, ok=True)
+
     def describe_calls(self) -> str:
-        """The call log as text, one call a line, for failure messages."""
-        calls = self.calls
-        if not calls:
-            return "No Cloud Control calls were made."
-        lines = [f"Cloud Control calls made ({len(calls)}):"]
-        for number, call in enumerate(calls, 1):
-            params = ", ".join(f"{k}={v!r}" for k, v in call.params.items())
-            answer = "200" if call.ok else f"{call.status_code} {call.error_code}"
-            lines.append(f"  {number}. {call.operation}({params}) -> {answer}")
-        return "\n".join(lines)
+        """The call log as text, one call a line with its Region and account, for failure messages."""
+        return assertions.describe_calls(self.calls)
 
 
 _shared_clients: dict[str, BaseClient] = {}

@@ -290,8 +290,9 @@ def test_assert_cancelled_fails_listing_the_calls(cloudcontrol: FakeCloudControl
     message = str(excinfo.value)
     assert f"expected a successful CancelResourceRequest of {token}" in message
     assert "Cloud Control calls made (2):" in message
-    assert f"1. GetResourceRequestStatus(RequestToken='{token}') -> 200" in message
-    assert f"2. CancelResourceRequest(RequestToken='{token}') -> 400 ValidationException" in message
+    assert f"1. GetResourceRequestStatus(RequestToken='{token}') in us-east-1/123456789012 -> 200" in message
+    where = "in us-east-1/123456789012"
+    assert f"2. CancelResourceRequest(RequestToken='{token}') {where} -> 400 ValidationException" in message
 
 
 def test_assert_cancelled_with_no_calls_says_so(cloudcontrol: FakeCloudControl) -> None:
@@ -311,8 +312,8 @@ def test_assert_not_cancelled_fails_listing_the_calls(cloudcontrol: FakeCloudCon
 
     message = str(excinfo.value)
     assert f"expected {token} not to be cancelled" in message
-    assert "succeeded 2 time(s)" in message
-    assert f"CancelResourceRequest(RequestToken='{token}') -> 200" in message
+    assert "succeeded 2 time(s) (calls 1, 2)" in message
+    assert f"CancelResourceRequest(RequestToken='{token}') in us-east-1/123456789012 -> 200" in message
 
 
 def test_assert_cancelled_ignores_a_failed_cancel(cloudcontrol: FakeCloudControl, client: Any) -> None:
