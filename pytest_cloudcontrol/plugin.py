@@ -22,16 +22,49 @@ if TYPE_CHECKING:
 
 _MARKER = "cloudcontrol"
 _BLOCK_OPTION = "cloudcontrol_block_real_calls"
+_REPORT_OPTION = "cloudcontrol_report_calls"
+_NO_REPORT_FLAG = "--cloudcontrol-no-report"
+REPORT_SECTION = "Cloud Control calls"
+# The fake a test used, for the report of its failure; and whether that report has its section yet.
+_FAKE = pytest.StashKey["FakeCloudControl"]()
+_REPORTED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """The ``cloudcontrol_block_real_calls`` ini option."""
+    """The ini options ``cloudcontrol_block_real_calls`` and ``cloudcontrol_report_calls``, one flag."""
     parser.addini(
         _BLOCK_OPTION,
         "fail every Cloud Control call made while no fake is active, instead of sending it to AWS",
         type="bool",
         default=False,
     )
+    parser.addini(
+        _REPORT_OPTION,
+        f"add a '{REPORT_SECTION}' section, the calls the fake served, to the report of a failing test",
+        type="bool",
+        default=True,
+    )
+    parser.getgroup("cloudcontrol").addoption(
+        _NO_REPORT_FLAG,
+        action="store_true",
+        default=False,
+        help=f"no '{REPORT_SECTION}' section in the reports of failing tests (ini: {_REPORT_OPTION})",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Give the first failing report of a test that used the fake a section listing its calls."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    fake = item.stash.get(_FAKE, None)
+    if fake is None or not report.failed or item.stash.get(_REPORTED, False):
+        return
+    config = item.config
+    if config.getoption(_NO_REPORT_FLAG) or not config.getini(_REPORT_OPTION):
+        return
+    item.stash[_REPORTED] = True
+    report.sections.append((REPORT_SECTION, fake.describe_calls()))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,6 +116,7 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
     # A test that monkeypatches the environment gets the fake's changes in the same undo log, so
     # they unwind in order whichever fixture came first.
     monkeypatch = request.getfixturevalue("monkeypatch") if "monkeypatch" in request.fixturenames else None
+    request.node.stash[_FAKE] = fake
     fake.start(monkeypatch=monkeypatch)
     try:
         yield fake
