@@ -43,8 +43,8 @@ class VirtualClock:
             raise ValueError(f"a clock only moves forward; got advance({seconds})")
         with self._lock:
             self._now += seconds
-        if self.on_move is not None:
-            self.on_move(self._now)
+            if self.on_move is not None:  # inside the lock: moves from several threads stay in order
+                self.on_move(self._now)
 
     def moved(self) -> None:
         """Tell ``on_move`` the time after it was set directly (a restored snapshot, a reset)."""
@@ -195,3 +195,22 @@ def botocore_sleeps_on(clock: VirtualClock) -> Iterator[None]:
             while _replaced:
                 owner, name, original = _replaced.pop()
                 setattr(owner, name, original)
+
+
+@contextmanager
+def wall_time_follows(clock: VirtualClock) -> Iterator[None]:
+    """While inside, ``time.time()``, ``datetime.now()`` and friends everywhere read ``clock``.
+
+    time-machine travels to the clock's time and stands still there (``tick=False``); every move of the
+    clock moves it along (``on_move``). Time is real again when the block ends.
+    """
+    import time_machine
+
+    travel = time_machine.travel(clock.time(), tick=False)
+    traveller = travel.start()
+    clock.on_move = traveller.move_to
+    try:
+        yield
+    finally:
+        clock.on_move = None
+        travel.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -13,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from . import assertions, environment, inputs, protocol, state
-from .clock import botocore_sleeps_on
+from .clock import botocore_sleeps_on, wall_time_follows
 from .errors import (
     CloudControlUsageError,
     UnknownRequestError,
@@ -75,6 +76,8 @@ class FakeCloudControl:
         queue_concurrent_writes: a write to a resource with a write in flight waits as PENDING and
             starts when that one finishes, instead of failing with ConcurrentOperationException.
         start_time: where the virtual clock starts (default: the wall time now).
+        time_travel: while active, ``time.time()``, ``datetime.now()`` and friends in all code read
+            the virtual clock (through time-machine: the ``time`` extra).
 
     Every option is checked when the fake is made (``CloudControlUsageError`` names each bad one);
     ``settings`` holds them, checked and frozen.
@@ -94,6 +97,7 @@ class FakeCloudControl:
         validate_desired_state: bool = True,
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
+        time_travel: bool = False,
     ) -> None:
         settings = FakeSettings.of(
             {
@@ -107,6 +111,7 @@ class FakeCloudControl:
                 "validate_desired_state": validate_desired_state,
                 "queue_concurrent_writes": queue_concurrent_writes,
                 "start_time": start_time,
+                "time_travel": time_travel,
             }
         )
         self.settings = settings
@@ -119,6 +124,8 @@ class FakeCloudControl:
         self._catalog = self._service.catalog
         self._registry = self._service.registry
         self._store = self._service.store
+        # What reset() starts again from: the settings, with the clock where this fake's started.
+        self._fresh = dataclasses.replace(settings, start_time=self.clock.time())
         self._seeded_change = self._service.seeded_change  # one bound method, shared by every seed
         endpoint = protocol.Endpoint(
             settings.region, settings.account_id, settings.accounts, not settings.fast
@@ -143,6 +150,8 @@ class FakeCloudControl:
             stack.callback(environment.leave, self)
             if self.virtual_time:
                 stack.enter_context(botocore_sleeps_on(self.clock))
+            if self.settings.time_travel:
+                stack.enter_context(wall_time_follows(self.clock))
             botocore_hook.activate(self._serve, unsigned=self.fast)
             stack.callback(botocore_hook.deactivate, self._serve)
             self._stack = stack.pop_all()
@@ -428,10 +437,10 @@ class FakeCloudControl:
     def reset(self) -> None:
         """Empty the fake, as a new one with the same settings starts; it stays active if it was.
 
-        The clock goes back to ``start_time`` (default: the wall time now).
+        The clock goes back to where it started (``start_time``, or the wall time the fake was made).
         """
         with self._service.lock:
-            state.reset(self._service, self.settings)
+            state.reset(self._service, self._fresh)
 
     def load(self, source: Source) -> None:
         """Seed many requests and resources at once: a mapping, or the path of a JSON or YAML file.

@@ -28,6 +28,7 @@ class FakeSettings:
     validate_desired_state: bool = True
     queue_concurrent_writes: bool = False
     start_time: float | None = None
+    time_travel: bool = False
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
@@ -57,6 +58,19 @@ def _flag(name: str) -> Callable[[Any], bool]:
     return lambda value: inputs.flag(value, name)
 
 
+def _time_travel(value: Any) -> bool:
+    travel = inputs.flag(value, "time_travel")
+    if travel:
+        try:
+            import time_machine  # noqa: F401
+        except ImportError:
+            raise CloudControlUsageError(
+                "time_travel=True needs time-machine: pip install 'pytest-cloudcontrol[time]' "
+                "(or time-machine)"
+            ) from None
+    return travel
+
+
 # Each option's check: it returns the value the settings keep, or raises CloudControlUsageError.
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "region": inputs.region,
@@ -69,6 +83,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "validate_desired_state": _flag("validate_desired_state"),
     "queue_concurrent_writes": _flag("queue_concurrent_writes"),
     "start_time": inputs.start_time,
+    "time_travel": _time_travel,
 }
 
 # The defaults of FakeCloudControl's signature (None stands for the settings' own default).
@@ -83,4 +98,5 @@ _DEFAULTS: dict[str, Any] = {
     "validate_desired_state": True,
     "queue_concurrent_writes": False,
     "start_time": None,
+    "time_travel": False,
 }
