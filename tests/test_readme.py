@@ -11,15 +11,19 @@ import pytest
 README = Path(__file__).parent.parent / "README.md"
 
 # Files whose imports are not dependencies of the project: run only where they are installed.
-OPTIONAL = {"test_with_moto.py": "moto"}
+OPTIONAL = {"test_with_moto.py": "moto", "test_async_client.py": "aiobotocore"}
 
 
 def _readme_files() -> dict[str, str]:
-    """The README's Python and YAML blocks that start with a ``# <path>`` line, by path."""
+    """The README's Python and YAML blocks that start with a ``# <path>`` line, by path (every one does)."""
     blocks = re.findall(
         r"```(?:python|yaml)\n(# ([\w/]+\.(?:py|yaml))[^\n]*\n.*?)```", README.read_text(), re.DOTALL
     )
     return {path: code for code, path in blocks}
+
+
+def test_every_python_block_is_a_file() -> None:
+    assert README.read_text().count("```python\n") == len([n for n in _readme_files() if n.endswith(".py")])
 
 
 def test_the_readme_examples_pass(pytester: pytest.Pytester) -> None:
@@ -34,6 +38,9 @@ def test_the_readme_examples_pass(pytester: pytest.Pytester) -> None:
         "test_with_stubber.py",
         "test_with_moto.py",
         "test_faults.py",
+        "test_marker.py",
+        "test_async_client.py",
+        "test_scripts.py",
     }
     for name, module in OPTIONAL.items():
         if importlib.util.find_spec(module) is None:

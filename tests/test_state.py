@@ -234,3 +234,31 @@ def test_a_module_fixture_seeds_once_and_every_test_starts_from_it(pytester: pyt
     result = pytester.runpytest(*INNER)
 
     result.assert_outcomes(passed=3)
+
+
+def test_every_attribute_of_the_holders_is_state_or_named_as_kept() -> None:
+    # What a snapshot captures, holder by holder. A new attribute is captured unless it is added to
+    # state._KEPT (wiring between the holders, or a setting): this list says which it became.
+    from pytest_cloudcontrol import state
+
+    fake = FakeCloudControl()
+    holders = state._holders(fake._service)
+
+    captured = {name: set(state._state_of(name, holder)) for name, holder in holders.items()}
+
+    assert captured == {
+        "service": {"progression", "scripts", "calls", "injected", "_client_tokens"},
+        "registry": {
+            "_by_token",
+            "_by_seq",
+            "_buckets",
+            "_in_scope",
+            "_writes",
+            "_due",
+            "_expiry",
+            "_last_seq",
+        },
+        "store": {"_seqs", "_by_seq", "_by_key", "_last_seq"},
+        "catalog": {"_known"},
+        "clock": {"_now"},
+    }
