@@ -237,6 +237,9 @@ class RequestRecord:
         return event
 
 
+_SHARED_SLOTS = tuple(sorted(set(RequestRecord.__slots__) - {"bucket", "effect", "resource_model"}))
+
+
 # The last time rounded and its rounding: the virtual clock stands still between calls, so most
 # events carry the time the one before carried, and ``round`` costs more than the whole lookup.
 _last_rounded = (0.0, 0.0)
@@ -251,9 +254,6 @@ def _in_millis(seconds: float) -> float:
     rounded = round(seconds, 3)
     _last_rounded = (seconds, rounded)
     return rounded
-
-
-_SHARED_SLOTS = tuple(sorted(set(RequestRecord.__slots__) - {"bucket", "effect", "resource_model"}))
 
 
 def _run(record: RequestRecord) -> Outcome:
