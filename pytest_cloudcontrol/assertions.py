@@ -98,19 +98,18 @@ class Expected:
         return f"{self.region or '*'}/{self.account_id or '*'}"
 
     def near_miss(self, call: Call) -> str | None:
-        """Why a call that does not match nearly did, or None if it is not close."""
+        """Why a call that does not match nearly did, or None if it is not close (``call`` does not match)."""
         params_match = all(
             _equal(call.params.get(name, _MISSING), value) for name, value in self.params.items()
         )
         same_operation = self.operation in (None, call.operation)
-        if same_operation and params_match:
+        if same_operation and params_match:  # then it is elsewhere, or answered otherwise
             if not self._in_scope(call):
-                return (
-                    f"in {call.region}/{call.account_id}, not {self.region or '*'}/{self.account_id or '*'}"
-                )
-            if not self._answered(call):
-                return "it succeeded" if call.ok else f"it failed: {call.status_code} {call.error_code}"
-        if same_operation and self.params and any(name in call.params for name in self.params):
+                return f"in {call.region}/{call.account_id}, not {self._where()}"
+            return "it succeeded" if call.ok else f"it failed: {call.status_code} {call.error_code}"
+        # The operation asked for with other parameters; for any operation, one with a parameter asked for.
+        named = self.operation is not None or any(name in call.params for name in self.params)
+        if same_operation and self.params and named:
             different = [
                 f"{name}={_shown(call.params.get(name, _MISSING))} (expected {_shown(value)})"
                 for name, value in self.params.items()
@@ -124,7 +123,8 @@ class Expected:
 
 def _members(operation: str) -> set[str]:
     shape = operation_model(operation).input_shape
-    return set() if shape is None else set(shape.members)
+    assert shape is not None, "every Cloud Control operation takes input"
+    return set(shape.members)
 
 
 def _equal(actual: Any, expected: Any) -> bool:

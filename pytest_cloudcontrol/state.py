@@ -71,9 +71,6 @@ class _Holder:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def __repr__(self) -> str:
-        return f"<the restoring fake's {self.name}>"
-
 
 _PLACEHOLDERS = {name: _Holder(name) for name in _KEPT}
 

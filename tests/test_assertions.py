@@ -182,3 +182,17 @@ def test_assertions_refuse_what_the_model_does_not_have(
 ) -> None:
     with pytest.raises(CloudControlUsageError, match=message):
         call(cloudcontrol)
+
+
+def test_an_absent_parameter_or_a_document_that_is_not_json_is_a_near_miss(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    client.list_resources(TypeName=TYPE)
+    with pytest.raises(ClientError):
+        client.create_resource(TypeName=TYPE, DesiredState="not json")
+
+    absent = _message(cloudcontrol.assert_called, "ListResources", NextToken="page-2")
+    broken = _message(cloudcontrol.assert_called, "CreateResource", DesiredState={"LogGroupName": "x"})
+
+    assert "call 1, ListResources in us-east-1/123456789012: other parameters: NextToken=(absent)" in absent
+    assert "DesiredState='not json' (expected {'LogGroupName': 'x'})" in broken
