@@ -236,9 +236,6 @@ class AWSError(Exception):
         self.status_code = status_code if status_code is not None else spec.status_code
         super().__init__(f"{code}: {self.message}")
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> AWSError:
-        return self  # never changed once made: a snapshot of injected errors shares them
-
     def body(self) -> dict[str, Any]:
         """The JSON body of the error answer."""
         body: dict[str, Any] = {"__type": self.spec.wire_type}

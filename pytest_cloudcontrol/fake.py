@@ -418,7 +418,7 @@ class FakeCloudControl:
         """A copy of the fake's whole state now, to ``restore`` later, here or into another fake.
 
         Requests (with their progressions and what finishing them will do), resources, registered
-        types, the clock, scripts, injected errors, the call log, the ClientTokens remembered and the
+        types, the clock, scripts, injected faults, the call log, the ClientTokens remembered and the
         progression of API requests. Changing the fake afterwards does not change the snapshot.
         """
         with self._service.lock:

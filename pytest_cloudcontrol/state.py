@@ -82,7 +82,7 @@ class Snapshot:
     It is a copy that nothing changes: restore it into any fake (this one or another, e.g. each test's
     ``cloudcontrol``), as often as needed, and each time the fake's state is as it was when it was taken:
     requests (with their progressions and what finishing them will do), resources, registered types,
-    the clock, scripts, injected errors, the call log, the ClientTokens remembered and the progression
+    the clock, scripts, injected faults, the call log, the ClientTokens remembered and the progression
     of API requests. The fake's settings (Region, ``fast``, ...) are not state: each fake keeps its own.
     """
 

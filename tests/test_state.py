@@ -247,7 +247,7 @@ def test_every_attribute_of_the_holders_is_state_or_named_as_kept() -> None:
     captured = {name: set(state._state_of(name, holder)) for name, holder in holders.items()}
 
     assert captured == {
-        "service": {"progression", "scripts", "calls", "injected", "_client_tokens"},
+        "service": {"progression", "scripts", "calls", "faults", "_client_tokens"},
         "registry": {
             "_by_token",
             "_by_seq",
@@ -262,3 +262,23 @@ def test_every_attribute_of_the_holders_is_state_or_named_as_kept() -> None:
         "catalog": {"_known"},
         "clock": {"_now"},
     }
+
+
+def test_injected_faults_and_their_matchers_progress_are_restored(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.inject_error("GetResourceRequestStatus", "ThrottlingException", after=1, token=token)
+    cloudcontrol.inject_network_error("ListResources", "connect", times=2)
+    api = cloudcontrol.client(config=_no_retries())
+    api.get_resource_request_status(RequestToken=token)  # let through: the matcher counts it
+    snap = cloudcontrol.snapshot()
+    before = cloudcontrol.pending_faults
+
+    with pytest.raises(ClientError):
+        api.get_resource_request_status(RequestToken=token)
+    cloudcontrol.restore(snap)
+
+    assert cloudcontrol.pending_faults == before
+    with pytest.raises(ClientError, match="Rate exceeded"):
+        api.get_resource_request_status(RequestToken=token)  # the next one fails, as it would have
+    cloudcontrol.reset()
+    assert cloudcontrol.pending_faults == []
