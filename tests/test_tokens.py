@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import uuid
 from typing import Any
+
+import pytest
 
 from pytest_cloudcontrol import FakeCloudControl
 from pytest_cloudcontrol.registry import new_token
@@ -63,3 +66,22 @@ def test_tokens_are_unique_across_threads() -> None:
 
     everything = [token for tokens in made for token in tokens]
     assert len(set(everything)) == len(everything) == 160_000
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_makes_tokens_of_its_own() -> None:
+    new_token()  # the batch both would start from
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        os.write(write, " ".join(new_token() for _ in range(5)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read) as pipe:
+        theirs = set(pipe.read().split())
+
+    ours = {new_token() for _ in range(5)}
+
+    assert len(theirs) == 5
+    assert not ours & theirs
