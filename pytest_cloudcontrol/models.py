@@ -150,6 +150,9 @@ class Call:
     request_id: str
     body: bytes
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Call:
+        return self  # a record the fake never changes: snapshots of the call log share it
+
     @property
     def ok(self) -> bool:
         """True when the call succeeded (HTTP 200)."""

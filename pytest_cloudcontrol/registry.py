@@ -11,6 +11,7 @@ them costs nothing when there are none.
 from __future__ import annotations
 
 import copy
+import functools
 import heapq
 import itertools
 import os
@@ -180,7 +181,13 @@ class RequestRecord:
         for name in _SHARED_SLOTS:
             setattr(twin, name, getattr(self, name))
         twin.bucket = copy.deepcopy(self.bucket, memo)
-        twin.effect = copy.deepcopy(self.effect, memo)
+        effect = self.effect
+        if type(effect) is functools.partial:
+            # The service's effects: a method and the request's arguments, which nothing changes once
+            # the request exists. Only the method is copied, so that it is the restoring fake's.
+            twin.effect = functools.partial(copy.deepcopy(effect.func, memo), *effect.args)
+        else:
+            twin.effect = copy.deepcopy(effect, memo)
         twin.resource_model = copy.deepcopy(self.resource_model, memo)
         return twin
 
