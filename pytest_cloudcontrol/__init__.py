@@ -33,9 +33,11 @@ if TYPE_CHECKING:
         ResourceRequest,
     )
     from .resource_types import ResourceType
+    from .server import CloudControlServer
 
 _MODULE_OF = {
     "Call": ".models",
+    "CloudControlServer": ".server",
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
     "HandlerErrorCode": ".models",
@@ -55,6 +57,7 @@ _MODULE_OF = {
 
 __all__ = [
     "Call",
+    "CloudControlServer",
     "CloudControlUsageError",
     "FakeCloudControl",
     "HandlerErrorCode",
