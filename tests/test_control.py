@@ -267,3 +267,10 @@ def test_over_http(wire: MakeWire) -> None:
     assert [call.operation for call in server.fake.calls] == ["GetResourceRequestStatus"], (
         "control calls are not Cloud Control calls"
     )
+
+
+def test_a_path_outside_the_prefix_is_a_404(served: Served) -> None:
+    assert answer(served, "GET", "/elsewhere", b"") == (
+        404,
+        {"error": "no control route '/elsewhere'; the routes are in pytest_cloudcontrol/control.py"},
+    )

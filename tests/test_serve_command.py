@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
+
+from pytest_cloudcontrol.__main__ import main
 
 Start = Callable[..., "subprocess.Popen[str]"]
 
@@ -100,3 +104,38 @@ def test_a_bad_region_exits_2_with_the_reason(start: Start) -> None:
 
     assert process.returncode == 2
     assert "serve: error: FakeCloudControl got bad options: region" in err
+
+
+def test_in_process_it_serves_until_a_signal_and_puts_the_handlers_back(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    answers: list[dict[str, object]] = []
+
+    def client() -> None:
+        # The server names its thread after its port: wait for it, ask it, then stop the command.
+        while not (
+            names := [t.name for t in threading.enumerate() if t.name.startswith("cloudcontrol-server-")]
+        ):
+            time.sleep(0.01)
+        answers.append(_about(f"http://127.0.0.1:{names[0].rpartition('-')[2]}"))
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    helper = threading.Thread(target=client)
+    helper.start()
+    status = main(["serve", "--region", "sa-east-1"])
+    helper.join()
+
+    assert status == 0
+    assert answers[0]["region"] == "sa-east-1"
+    url = capsys.readouterr().out.splitlines()[0]
+    assert url.startswith("http://127.0.0.1:")
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+
+
+def test_in_process_a_bad_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--time-scale", "-1"])
+
+    assert exit_.value.code == 2
+    assert "serve: error: time_scale must be a number above 0" in capsys.readouterr().err
