@@ -151,3 +151,11 @@ def test_attach_needs_an_active_fake_and_detach_an_attached_client() -> None:
 def test_serves_is_checked() -> None:
     with pytest.raises(CloudControlUsageError, match='serves must be "process"'):
         FakeCloudControl(serves="everyone")
+
+
+def test_a_fast_fake_serves_its_attached_clients_unsigned(signing_secrets: list[str]) -> None:
+    with FakeCloudControl(serves="attached", fast=True) as fake:
+        fake.client().list_resource_requests()
+
+    assert signing_secrets == []
+    assert [call.status_code for call in fake.calls] == [200]

@@ -311,8 +311,8 @@ def emitter_of(target: object) -> Any:
 class Attachment:
     """A fake's handlers on one client's or session's event emitter, in place of the process-wide ones.
 
-    The attached client (or every client its session makes from now on) is served by that fake alone,
-    active or not, until ``detach``; other clients are not touched.
+    The attached client (or every client its session makes from now on) is served by that fake alone
+    until ``detach``, whichever fakes are active; other clients are not touched.
     """
 
     def __init__(self, emitter: Any, serve: Serve, unsigned: bool) -> None:
