@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         UnknownResourceError,
     )
     from .fake import FakeCloudControl
+    from .faults import Fault
     from .hook_events import HookProgressEvent
     from .lifecycle import Outcome, Progression
     from .models import (
@@ -40,6 +41,7 @@ _MODULE_OF = {
     "CloudControlServer": ".server",
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
+    "Fault": ".faults",
     "HandlerErrorCode": ".models",
     "HookProgressEvent": ".hook_events",
     "HookStatus": ".models",
@@ -60,6 +62,7 @@ __all__ = [
     "CloudControlServer",
     "CloudControlUsageError",
     "FakeCloudControl",
+    "Fault",
     "HandlerErrorCode",
     "HookProgressEvent",
     "HookStatus",
