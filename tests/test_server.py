@@ -385,3 +385,22 @@ def test_a_botocore_client_elsewhere_retries_a_dropped_connection(
 
     assert result.stdout.strip() == "1"
     assert [call.status_code for call in cloudcontrol.calls] == [200]
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_an_ipv6_host_is_bracketed_in_the_url(wire: MakeWire) -> None:
+    with FakeCloudControl().serve("::1") as server:
+        assert server.url == f"http://[::1]:{server.port}"
+        status, about = wire(server.url).control("GET", "")
+
+    assert status == 200
+    assert about["region"] == "us-east-1"
