@@ -34,10 +34,12 @@ if TYPE_CHECKING:
         ResourceRequest,
     )
     from .resource_types import ResourceType
+    from .server import CloudControlServer
     from .state import Snapshot
 
 _MODULE_OF = {
     "Call": ".models",
+    "CloudControlServer": ".server",
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
     "Fault": ".faults",
@@ -59,6 +61,7 @@ _MODULE_OF = {
 
 __all__ = [
     "Call",
+    "CloudControlServer",
     "CloudControlUsageError",
     "FakeCloudControl",
     "Fault",

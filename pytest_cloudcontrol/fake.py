@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import re
@@ -11,7 +10,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import assertions, environment, inputs, protocol, state
 from .clock import botocore_sleeps_on, wall_time_follows
@@ -37,7 +36,7 @@ from .registry import RequestRecord, new_token
 from .resource_types import ResourceType
 from .service import Script, concurrent_operation_message
 from .service_model import operation_model, operation_names, session
-from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings
+from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings, Serves
 from .store import StoredResource
 from .transport import botocore_hook
 
@@ -47,9 +46,12 @@ if TYPE_CHECKING:
 
     from .hook_events import HookProgressEvent
     from .scenario import Source
+    from .server import CloudControlServer
     from .state import Snapshot
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
+
+T = TypeVar("T")
 
 
 class FakeCloudControl:
@@ -78,6 +80,10 @@ class FakeCloudControl:
         start_time: where the virtual clock starts (default: the wall time now).
         time_travel: while active, ``time.time()``, ``datetime.now()`` and friends in all code read
             the virtual clock (through time-machine: the ``time`` extra).
+        serves: ``"process"`` (the default): every botocore client in the process while active;
+            ``"attached"``: only the clients and sessions given to ``attach`` (and ``fake.client()``'s),
+            so that other clients reach their own endpoints, and the environment and botocore's sleeps
+            are left alone.
 
     Every option is checked when the fake is made (``CloudControlUsageError`` names each bad one);
     ``settings`` holds them, checked and frozen.
@@ -98,6 +104,7 @@ class FakeCloudControl:
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
         time_travel: bool = False,
+        serves: Serves = "process",
     ) -> None:
         settings = FakeSettings.of(
             {
@@ -112,6 +119,7 @@ class FakeCloudControl:
                 "queue_concurrent_writes": queue_concurrent_writes,
                 "start_time": start_time,
                 "time_travel": time_travel,
+                "serves": serves,
             }
         )
         self.settings = settings
@@ -125,13 +133,14 @@ class FakeCloudControl:
         self._registry = self._service.registry
         self._store = self._service.store
         # What reset() starts again from: the settings, with the clock where this fake's started.
-        self._fresh = dataclasses.replace(settings, start_time=self.clock.time())
+        self._fresh = replace(settings, start_time=self.clock.time())
         self._seeded_change = self._service.seeded_change  # one bound method, shared by every seed
         endpoint = protocol.Endpoint(
             settings.region, settings.account_id, settings.accounts, not settings.fast
         )
         self._serve = functools.partial(protocol.serve, self._service, endpoint)
         self._stack = ExitStack()
+        self._attachments: dict[int, botocore_hook.Attachment] = {}
         self.active = False
 
     # -- activation ----------------------------------------------------------------------------
@@ -146,12 +155,17 @@ class FakeCloudControl:
         if self.active:
             raise CloudControlUsageError("this FakeCloudControl is already active")
         with ExitStack() as stack:
+            stack.callback(self._detach_all)
+            if self.settings.time_travel:
+                stack.enter_context(wall_time_follows(self.clock))
+            if self.settings.serves == "attached":
+                self._stack = stack.pop_all()
+                self.active = True
+                return self
             environment.enter(self, self.region, monkeypatch)
             stack.callback(environment.leave, self)
             if self.virtual_time:
                 stack.enter_context(botocore_sleeps_on(self.clock))
-            if self.settings.time_travel:
-                stack.enter_context(wall_time_follows(self.clock))
             botocore_hook.activate(self._serve, unsigned=self.fast)
             stack.callback(botocore_hook.deactivate, self._serve)
             self._stack = stack.pop_all()
@@ -183,9 +197,41 @@ class FakeCloudControl:
         """A botocore ``cloudcontrol`` client for this fake (its Region unless told otherwise).
 
         Clients without extra ``kwargs`` are made once per process and shared: making one costs
-        milliseconds, and a client holds no state of the fake's.
+        milliseconds, and a client holds no state of the fake's. A fake that serves ``"attached"``
+        clients attaches a client of its own instead.
         """
+        if self.settings.serves == "attached":
+            return self.attach(_new_client(region_name or self.region, **kwargs))
         return _client(region_name or self.region, **kwargs)
+
+    def attach(self, target: T) -> T:
+        """Serve ``target`` (a botocore or boto3 client, or a session) with this fake alone; returns it.
+
+        An attached client goes to this fake whatever other fakes do; a session's clients made from
+        now on do too. Attachments last while the fake is active (``stop`` ends them); ``detach`` ends
+        one sooner. For ``serves="attached"`` fakes these are the only clients served.
+        """
+        if not self.active:
+            raise CloudControlUsageError(
+                "attach() needs an active fake: start it (or use it as `with fake:`)"
+            )
+        emitter = botocore_hook.emitter_of(target)
+        if id(emitter) not in self._attachments:
+            attachment = botocore_hook.Attachment(emitter, self._serve, unsigned=self.fast)
+            attachment.attach()
+            self._attachments[id(emitter)] = attachment
+        return target
+
+    def detach(self, target: object) -> None:
+        """Stop serving an attached client or session; it reaches its own endpoint again."""
+        attachment = self._attachments.pop(id(botocore_hook.emitter_of(target)), None)
+        if attachment is None:
+            raise CloudControlUsageError(f"{target!r} is not attached to this fake")
+        attachment.detach()
+
+    def _detach_all(self) -> None:
+        while self._attachments:
+            self._attachments.popitem()[1].detach()
 
     @contextmanager
     def mock_requests(
@@ -203,6 +249,31 @@ class FakeCloudControl:
 
         with requests_mock.routed(self._serve, mock, url or requests_mock.ENDPOINT_URL) as rsps:
             yield rsps
+
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        time_scale: float | None = None,
+        timeout: float = 5.0,
+    ) -> CloudControlServer:
+        """Serve this fake on a real HTTP endpoint (``server.url``), for clients in other processes.
+
+        Returns the running ``CloudControlServer``; stop it with ``stop()`` or use it as a context
+        manager. While served, the fake's clock follows wall time, ``time_scale`` times as fast
+        (default 1), and ``advance`` still jumps it. Needs the ``server`` extra (cheroot). The fake
+        need not be active: the server serves it either way.
+        """
+        try:
+            from .server import CloudControlServer
+        except ModuleNotFoundError as error:
+            if error.name is None or not error.name.startswith("cheroot"):
+                raise
+            raise CloudControlUsageError(
+                f"serve() needs cheroot ({error}); install pytest-cloudcontrol[server]"
+            ) from None
+        return CloudControlServer(self, host, port, time_scale=time_scale, timeout=timeout)
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -777,13 +848,17 @@ _shared_clients: dict[str, BaseClient] = {}
 def _client(region: str, **kwargs: Any) -> BaseClient:
     if not kwargs and region in _shared_clients:
         return _shared_clients[region]
+    client = _new_client(region, **kwargs)
+    if not kwargs:
+        _shared_clients[region] = client
+    return client
+
+
+def _new_client(region: str, **kwargs: Any) -> BaseClient:
     options: dict[str, Any] = {
         "aws_access_key_id": _CREDENTIALS.access_key,
         "aws_secret_access_key": _CREDENTIALS.secret_key,
         "aws_session_token": _CREDENTIALS.token,
     }
     options.update(kwargs)
-    client = session().create_client("cloudcontrol", region_name=region, **options)
-    if not kwargs:
-        _shared_clients[region] = client
-    return client
+    return session().create_client("cloudcontrol", region_name=region, **options)

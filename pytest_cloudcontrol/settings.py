@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from . import inputs
 from .errors import CloudControlUsageError
 from .lifecycle import Progression
+
+Serves = Literal["process", "attached"]
+"""Whom a fake serves: every botocore client in the process, or only the clients attached to it."""
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -29,6 +32,7 @@ class FakeSettings:
     queue_concurrent_writes: bool = False
     start_time: float | None = None
     time_travel: bool = False
+    serves: Serves = "process"
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
@@ -52,6 +56,15 @@ class FakeSettings:
         if problems:
             raise CloudControlUsageError("FakeCloudControl got bad options: " + "; ".join(problems))
         return cls(**checked)
+
+
+def _serves(value: Any) -> Serves:
+    if value not in get_args(Serves):
+        raise inputs.wrong(
+            "serves", '"process" (every client) or "attached" (fake.attach(client) only)', value
+        )
+    served: Serves = value
+    return served
 
 
 def _flag(name: str) -> Callable[[Any], bool]:
@@ -84,6 +97,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "queue_concurrent_writes": _flag("queue_concurrent_writes"),
     "start_time": inputs.start_time,
     "time_travel": _time_travel,
+    "serves": _serves,
 }
 
 # The defaults of FakeCloudControl's signature (None stands for the settings' own default).
@@ -99,4 +113,5 @@ _DEFAULTS: dict[str, Any] = {
     "queue_concurrent_writes": False,
     "start_time": None,
     "time_travel": False,
+    "serves": "process",
 }

@@ -3,7 +3,8 @@
 ``new_service`` builds the holders from a fake's settings; ``capture`` copies their state into a
 ``Snapshot``; ``restore`` copies a snapshot back into a fake's holders (``reset`` restores a new fake's).
 Every attribute of a holder is state unless ``_KEPT`` names it as the wiring between the holders or a
-setting the fake was made with: a new attribute is captured unless someone says it should not be.
+setting the fake was made with: a new attribute is captured unless someone says it should not be. The
+clock's state is its time, read and set through its own methods (it may be following wall time).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ _KEPT: Mapping[str, frozenset[str]] = {
     "registry": frozenset({"clock", "handler_texts", "cancel_applies_change", "cancel_progression"}),
     "store": frozenset(),
     "catalog": frozenset(),
-    "clock": frozenset({"_lock", "on_move"}),
 }
 """Per holder, the attributes that are not state: restore and reset leave them as they are."""
 
@@ -54,7 +54,6 @@ def _holders(service: CloudControlService) -> dict[str, object]:
         "registry": service.registry,
         "store": service.store,
         "catalog": service.catalog,
-        "clock": service.clock,
     }
 
 
@@ -72,7 +71,7 @@ class _Holder:
         self.name = name
 
 
-_PLACEHOLDERS = {name: _Holder(name) for name in _KEPT}
+_PLACEHOLDERS = {name: _Holder(name) for name in (*_KEPT, "clock")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +86,7 @@ class Snapshot:
     """
 
     _state: dict[str, dict[str, Any]]
+    _clock: float
     requests: int
     resources: int
     time: datetime
@@ -103,11 +103,10 @@ def capture(service: CloudControlService) -> Snapshot:
     holders = _holders(service)
     state = {name: _state_of(name, holder) for name, holder in holders.items()}
     memo: dict[int, Any] = {id(holder): _PLACEHOLDERS[name] for name, holder in holders.items()}
+    memo[id(service.clock)] = _PLACEHOLDERS["clock"]
+    now = service.clock.time()
     return Snapshot(
-        copy.deepcopy(state, memo),
-        len(service.registry),
-        len(service.store),
-        utc_from_epoch(service.clock.time()),
+        copy.deepcopy(state, memo), now, len(service.registry), len(service.store), utc_from_epoch(now)
     )
 
 
@@ -115,11 +114,12 @@ def restore(service: CloudControlService, snapshot: Snapshot) -> None:
     """Put the service's state back as the snapshot holds it (the caller holds its lock)."""
     holders = _holders(service)
     memo: dict[int, Any] = {id(_PLACEHOLDERS[name]): holder for name, holder in holders.items()}
+    memo[id(_PLACEHOLDERS["clock"])] = service.clock
     state = copy.deepcopy(snapshot._state, memo)
     for name, values in state.items():
         for attr, value in values.items():
             setattr(holders[name], attr, value)
-    service.clock.moved()
+    service.clock.move_to(snapshot._clock)
 
 
 def reset(service: CloudControlService, settings: FakeSettings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 from typing import Any
 
 import boto3
@@ -260,7 +261,6 @@ def test_every_attribute_of_the_holders_is_state_or_named_as_kept() -> None:
         },
         "store": {"_seqs", "_by_seq", "_by_key", "_last_seq"},
         "catalog": {"_known"},
-        "clock": {"_now"},
     }
 
 
@@ -282,3 +282,21 @@ def test_injected_faults_and_their_matchers_progress_are_restored(cloudcontrol: 
         api.get_resource_request_status(RequestToken=token)  # the next one fails, as it would have
     cloudcontrol.reset()
     assert cloudcontrol.pending_faults == []
+
+
+def test_a_clock_that_follows_wall_time_is_put_at_the_snapshot_time_and_goes_on() -> None:
+    with FakeCloudControl(start_time=1_700_000_000) as source:
+        snap = source.snapshot()
+    fake = FakeCloudControl(start_time=1_800_000_000)
+    fake.clock.follow_wall_time(scale=1000)
+
+    fake.restore(snap)
+
+    restored = fake.clock.time()
+    assert 1_700_000_000 <= restored < 1_700_000_000 + 60
+    assert fake.clock.following_wall_time
+    deadline = time.monotonic() + 5
+    while fake.clock.time() == restored and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert fake.clock.time() > restored
+    fake.clock.stand_still()
