@@ -2,7 +2,7 @@
 
 A scenario is ``{"requests": [...], "resources": [...]}``: each request entry has the keyword arguments
 of ``seed_request``, each resource entry those of ``seed_resource``. ``progression`` and ``outcome``
-take a JSON form: ``"immediate"``, ``"manual"``, ``{"after_seconds": 60}`` or ``{"after_reads": 2}``;
+take a JSON form: ``"immediate"``, ``"manual"``, ``{"after": 60}`` or ``{"after_reads": 2}``;
 ``{"error_code": "NotStabilized", "status_message": "..."}`` (FAILED) or ``{"status": "SUCCESS"}``.
 Files are JSON (``.json``) or YAML (``.yaml``, ``.yml``, with PyYAML: the ``yaml`` extra). The models
 below check the shape; ``seed_request`` and ``seed_resource`` check the values as they always do.
@@ -31,10 +31,10 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class AfterSeconds(_Entry):
-    """``{"after_seconds": 60}``: ``Progression.after(60)``."""
+class After(_Entry):
+    """``{"after": 60}``: ``Progression.after(60)``."""
 
-    after_seconds: float = Field(ge=0, allow_inf_nan=False)
+    after: float = Field(ge=0, allow_inf_nan=False)
 
 
 class AfterReads(_Entry):
@@ -43,14 +43,14 @@ class AfterReads(_Entry):
     after_reads: int = Field(ge=1)
 
 
-ProgressionEntry = Literal["immediate", "manual"] | AfterSeconds | AfterReads
+ProgressionEntry = Literal["immediate", "manual"] | After | AfterReads
 
 
 def _progression(entry: ProgressionEntry | None) -> Progression | None:
     if entry is None:
         return None
-    if isinstance(entry, AfterSeconds):
-        return Progression.after(entry.after_seconds)
+    if isinstance(entry, After):
+        return Progression.after(entry.after)
     if isinstance(entry, AfterReads):
         return Progression.after_reads(entry.after_reads)
     return Progression.immediate() if entry == "immediate" else Progression.manual()

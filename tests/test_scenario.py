@@ -22,7 +22,7 @@ SCENARIO: dict[str, Any] = {
     ],
     "requests": [
         {"type_name": TYPE, "identifier": "stuck", "request_token": "11111111-1111-4111-8111-111111111111"},
-        {"type_name": TYPE, "identifier": "slow", "progression": {"after_seconds": 60}},
+        {"type_name": TYPE, "identifier": "slow", "progression": {"after": 60}},
         {"type_name": TYPE, "identifier": "polled", "progression": {"after_reads": 2}},
         {
             "type_name": TYPE,
@@ -106,7 +106,7 @@ def test_yaml_without_pyyaml_says_how_to_install_it(
         ({"type_name": TYPE, "status": "DONE"}, r"requests\[2\]\.status: Input should be 'PENDING', "),
         ({"type_name": TYPE, "colour": "red"}, r"requests\[2\]\.colour: unknown field"),
         ({"identifier": "x"}, r"requests\[2\]\.type_name: Field required"),
-        ({"type_name": TYPE, "progression": {"after_seconds": -1}}, r"requests\[2\]\.progression"),
+        ({"type_name": TYPE, "progression": {"after": -1}}, r"requests\[2\]\.progression"),
         # seed_request's own checks, after two good entries: they are undone too.
         ({"type_name": "AWS::No::Such"}, r"requests\[2\]: unknown resource type 'AWS::No::Such'"),
         ({"type_name": TYPE, "error_code": "NotFound"}, r"requests\[2\]: error_code goes with status FAILED"),
@@ -183,7 +183,7 @@ def test_the_marker_loads_a_scenario_relative_to_the_test_file(pytester: pytest.
             requests:
               - type_name: AWS::Logs::LogGroup
                 identifier: app-logs
-                progression: {after_seconds: 3600}
+                progression: {after: 3600}
             """
         )
     )
