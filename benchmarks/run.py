@@ -35,6 +35,7 @@ from benchmarks import (
     bench_instructions,
     bench_profile,
     bench_scale,
+    bench_server,
     bench_startup,
 )
 from benchmarks.harness import Section, Settings, Table
@@ -46,6 +47,7 @@ SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "startup": bench_startup.run,
     "scale": bench_scale.run,
     "profile": bench_profile.run,
+    "server": bench_server.run,
     "instructions": bench_instructions.run,
 }
 
