@@ -25,10 +25,13 @@ import http.client
 import itertools
 import json
 import logging
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -44,6 +47,8 @@ from pytest_cloudcontrol import FakeCloudControl
 THROUGHPUT_TARGET = 2.0  # the fake's server answers at least twice as many requests a second as moto's
 REGISTRY_SIZE = 5_000
 MOTO_TABLE = "bench"
+ROOT = Path(__file__).resolve().parent.parent
+WARMUP_IN_CHILD = 20  # a child's first requests open and warm its connection, untimed
 
 
 @dataclass(frozen=True)
@@ -130,12 +135,12 @@ class _CountingConnection(http.client.HTTPConnection):
         super().connect()
 
 
-def _raw_round(workload: Workload, requests: int, connection: _CountingConnection) -> tuple[list[int], float]:
-    """``requests`` raw requests in a row; their latencies and the round's throughput."""
-    bodies = [json.dumps(workload.params()).encode() for _ in range(requests)]
-    headers = _signed_headers(workload.endpoint, workload.target, workload.content_type, bodies[0])
+def _raw_requests(
+    connection: _CountingConnection, headers: dict[str, str], bodies: Sequence[bytes]
+) -> tuple[list[int], int]:
+    """Send one request per body, one after the other; their latencies and the whole loop's time (ns)."""
     latencies: list[int] = []
-    statuses: list[int] = []
+    statuses: set[int] = set()
     clock = time.perf_counter_ns
     started = clock()
     for body in bodies:
@@ -144,10 +149,56 @@ def _raw_round(workload: Workload, requests: int, connection: _CountingConnectio
         response = connection.getresponse()
         response.read()
         latencies.append(clock() - before)
-        statuses.append(response.status)
+        statuses.add(response.status)
     elapsed = clock() - started
-    assert set(statuses) == {200}, f"{workload.server} {workload.operation}: statuses {set(statuses)}"
+    assert statuses == {200}, f"statuses {statuses}"
+    return latencies, elapsed
+
+
+def _raw_job(workload: Workload, requests: int) -> dict[str, Any]:
+    """A round's requests, built before the clock starts: pre-signed headers and a fresh body each."""
+    bodies = [json.dumps(workload.params()) for _ in range(requests)]
+    return {
+        "host": workload.endpoint.host,
+        "port": workload.endpoint.port,
+        "headers": _signed_headers(
+            workload.endpoint, workload.target, workload.content_type, bodies[0].encode()
+        ),
+        "bodies": bodies,
+    }
+
+
+def _raw_round(workload: Workload, requests: int, connection: _CountingConnection) -> tuple[list[int], float]:
+    """``requests`` raw requests in a row from this process; their latencies and the round's throughput."""
+    job = _raw_job(workload, requests)
+    latencies, elapsed = _raw_requests(connection, job["headers"], [body.encode() for body in job["bodies"]])
     return latencies, requests / (elapsed / 1e9)
+
+
+def _raw_round_elsewhere(workload: Workload, requests: int) -> tuple[list[int], float]:
+    """The same round from a child process (its own interpreter: no GIL shared with the server)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from benchmarks.bench_server import child_main; child_main()"],
+        input=json.dumps(_raw_job(workload, WARMUP_IN_CHILD + requests)),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    answer = json.loads(done.stdout)
+    return answer["latencies"], requests / (answer["elapsed"] / 1e9)
+
+
+def child_main() -> None:
+    """The child of ``_raw_round_elsewhere``: a job on stdin, the latencies past its warm-up on stdout."""
+    job = json.load(sys.stdin)
+    connection = _CountingConnection(job["host"], job["port"])
+    bodies = [body.encode() for body in job["bodies"]]
+    _raw_requests(connection, job["headers"], bodies[:WARMUP_IN_CHILD])
+    latencies, elapsed = _raw_requests(connection, job["headers"], bodies[WARMUP_IN_CHILD:])
+    connection.close()
+    json.dump({"latencies": latencies, "elapsed": elapsed}, sys.stdout)
 
 
 def _client_round(call: Callable[[], object], requests: int) -> tuple[list[int], float]:
@@ -264,6 +315,7 @@ def _measure(
     def variants() -> Iterator[tuple[tuple[str, str, str], Callable[[int], tuple[list[int], float]]]]:
         for w in workloads:
             yield (w.server, w.operation, "raw"), lambda n, w=w: _raw_round(w, n, connections[w.endpoint])
+            yield (w.server, w.operation, "raw, other process"), lambda n, w=w: _raw_round_elsewhere(w, n)
             call = calls[(w.server, w.operation)]
             yield (w.server, w.operation, "botocore"), lambda n, call=call: _client_round(call, n)
         for operation, call in in_process.items():
