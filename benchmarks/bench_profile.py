@@ -177,7 +177,7 @@ def _stages(operation: str, settings: Settings) -> Table:
             ("protocol: `header('x-amz-target')` + `_operation`", lambda: protocol._operation(target)),
             ("protocol: `_decode_body` (codec.parse_json)", lambda: protocol._decode_body(body)),
             ("protocol: `endpoint.scope` (SigV4 credential scope)", lambda: endpoint.scope(http)),
-            ("service: `raise_injected` (lock, nothing injected)", lambda: service.raise_injected(operation)),
+            ("service: `faults` test (nothing injected)", lambda: bool(service.faults)),
             ("validation: `input_validator(op)(params)`", lambda: input_validator(operation)(params)),
             ("service: `registry.tick()` (nothing due)", registry.tick),
             ("registry: `new_token()` (request id)", new_token),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         UnknownResourceError,
     )
     from .fake import FakeCloudControl
+    from .faults import Fault
     from .hook_events import HookProgressEvent
     from .lifecycle import Outcome, Progression
     from .models import (
@@ -38,6 +39,7 @@ _MODULE_OF = {
     "Call": ".models",
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
+    "Fault": ".faults",
     "HandlerErrorCode": ".models",
     "HookProgressEvent": ".hook_events",
     "HookStatus": ".models",
@@ -57,6 +59,7 @@ __all__ = [
     "Call",
     "CloudControlUsageError",
     "FakeCloudControl",
+    "Fault",
     "HandlerErrorCode",
     "HookProgressEvent",
     "HookStatus",

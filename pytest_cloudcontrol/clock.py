@@ -58,10 +58,19 @@ _SLEEPING_MODULES = ("botocore.endpoint", "botocore.waiter")
 # here: those already imported are redirected on entry, later ones by ``redirect_late_imports``.
 _ASYNC_SLEEPING_MODULES = ("aiobotocore.endpoint", "aiobotocore.waiter")
 
+# Adaptive retry mode's client-side rate limiter waits for its token bucket to refill: ``_acquire`` waits
+# ``_sleep_amount()`` seconds on a condition variable, in wall time. Its twin in aiobotocore
+# (``AsyncTokenBucket``, ``AnyioTokenBucket``) has the same method. While a block is active, that wait is
+# spent on the virtual clock instead (see ``_virtual_refill``).
+_TOKEN_BUCKETS = (
+    ("botocore.retries.bucket", "TokenBucket"),
+    ("aiobotocore.retries.bucket", "AsyncTokenBucket"),
+)
+
 # The clocks of the active ``botocore_sleeps_on`` blocks, innermost last; sleeps go to the last one.
 _clocks: list[VirtualClock] = []
-# While any block is active: each redirected module global and what it was before the first block.
-_replaced: list[tuple[types.ModuleType, str, Any]] = []
+# While any block is active: each redirected module global (or class attribute) and what it was before.
+_replaced: list[tuple[types.ModuleType | type, str, Any]] = []
 
 
 class _SleepRedirect(types.ModuleType):
@@ -99,36 +108,69 @@ class _AsyncSleepRedirect(types.ModuleType):
         return getattr(self._asyncio, name)
 
 
-def _redirect(module: types.ModuleType, name: str, redirect: types.ModuleType) -> None:
-    _replaced.append((module, name, vars(module)[name]))
-    setattr(module, name, redirect)
+def _redirect(owner: types.ModuleType | type, name: str, redirect: Any) -> None:
+    _replaced.append((owner, name, vars(owner)[name]))
+    setattr(owner, name, redirect)
+
+
+def _virtual_refill(original: Any) -> Any:
+    """A token bucket's ``_sleep_amount``: a wait it needs goes to the innermost clock, and returns 0.
+
+    The bucket gets the tokens that many seconds would have refilled, so it goes on at once; its own
+    timestamps stay in wall time, so a client used with and without a fake keeps a sound bucket.
+    """
+
+    def _sleep_amount(self: Any, amount: float) -> float:
+        wait: float = original(self, amount)
+        if wait > 0 and _clocks:
+            _clocks[-1].sleep(wait)
+            self._current_capacity += wait * self._fill_rate
+            return 0.0
+        return wait
+
+    return _sleep_amount
+
+
+def _redirect_buckets(done: set[tuple[str, str]]) -> None:
+    """Put ``_virtual_refill`` into the token buckets of the modules imported so far (not yet ``done``)."""
+    for module_name, class_name in _TOKEN_BUCKETS:
+        module = sys.modules.get(module_name)
+        if module is None or (module_name, class_name) in done:
+            continue
+        bucket = getattr(module, class_name, None)
+        if isinstance(bucket, type) and "_sleep_amount" in vars(bucket):
+            _redirect(bucket, "_sleep_amount", _virtual_refill(vars(bucket)["_sleep_amount"]))
 
 
 def redirect_late_imports() -> None:
-    """Redirect the sleeps of aiobotocore modules imported since the first active block began.
+    """Redirect the sleeps of (aiobotocore) modules imported since the first active block began.
 
     Cheap and idempotent; the aiobotocore transport calls it on each request it serves, which comes
     before any sleep of aiobotocore's.
     """
     if not _clocks:
         return
-    done = {module.__name__ for module, _, _ in _replaced}
+    done = {owner.__name__ for owner, _, _ in _replaced if isinstance(owner, types.ModuleType)}
     for name in _ASYNC_SLEEPING_MODULES:
         module = sys.modules.get(name)
         if module is None or name in done or "asyncio" not in vars(module):
             continue
         _redirect(module, "asyncio", _AsyncSleepRedirect(vars(module)["asyncio"]))
+    _redirect_buckets({(cls.__module__, cls.__name__) for cls, _, _ in _replaced if isinstance(cls, type)})
 
 
 @contextmanager
 def botocore_sleeps_on(clock: VirtualClock) -> Iterator[None]:
-    """While inside, botocore's (and aiobotocore's) retry back-off and waiter delays advance ``clock``.
+    """While inside, botocore's (and aiobotocore's) retry back-offs and waiter delays advance ``clock``.
+
+    So do the waits of adaptive retry mode's rate limiter (its token bucket).
 
     Blocks nest and may end in any order: sleeps go to the innermost active clock, and the modules
     get their own ``time`` back when the last block ends.
     """
     if not _clocks:
         modules = [importlib.import_module(name) for name in _SLEEPING_MODULES]
+        importlib.import_module(_TOKEN_BUCKETS[0][0])  # for redirect_late_imports, below
         redirect = _SleepRedirect()
         for module in modules:
             _redirect(module, "time", redirect)
@@ -143,5 +185,5 @@ def botocore_sleeps_on(clock: VirtualClock) -> Iterator[None]:
                 break
         if not _clocks:
             while _replaced:
-                module, name, original = _replaced.pop()
-                setattr(module, name, original)
+                owner, name, original = _replaced.pop()
+                setattr(owner, name, original)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from . import environment, inputs, protocol
 from .clock import VirtualClock, botocore_sleeps_on
 from .errors import (
-    AWSError,
     CloudControlUsageError,
     UnknownRequestError,
     UnknownResourceError,
     error_specs,
 )
+from .faults import Fault
+from .http import NETWORK_KINDS, NetworkKind
 from .lifecycle import SUCCEEDED, Outcome, Progression
 from .models import (
     Call,
@@ -34,7 +35,7 @@ from .models import (
 from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
-from .service_model import operation_names, session
+from .service_model import operation_model, operation_names, session
 from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings
 from .store import ResourceStore, StoredResource
 from .transport import botocore_hook
@@ -507,34 +508,107 @@ class FakeCloudControl:
         message: str | None = None,
         status_code: int | None = None,
         times: int = 1,
+        after: int = 0,
+        token: str | None = None,
+        type_name: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``operation`` fail with ``error_code``, as AWS sends it.
+        """Make ``times`` calls of ``operation`` fail with ``error_code``, as AWS sends it.
 
-        The failing calls change nothing. botocore sees the error as it would see AWS's: it retries a
-        5xx or a throttle, so ``times`` counts attempts, retries included.
+        ``error_code`` is any error of the service's model, or one common to all AWS actions
+        (``AccessDeniedException``, ``ExpiredTokenException``, ``ServiceUnavailable``, ...). The failing
+        calls change nothing. botocore sees the error as it would see AWS's: it retries a 5xx or a
+        throttle, so ``times`` counts attempts, retries included. The matchers pick the calls: ``after``
+        lets that many matching calls through first; ``token`` takes only calls whose RequestToken is
+        that; ``type_name`` only calls for that type (for GetResourceRequestStatus and
+        CancelResourceRequest, the type of the request their token names).
         """
-        if not isinstance(operation, str) or operation not in operation_names():
-            raise CloudControlUsageError(
-                f"unknown operation {operation!r}; one of {', '.join(sorted(operation_names()))}"
-            )
+        self._check_operation(operation)
         if not isinstance(error_code, str) or error_code not in error_specs():
             raise CloudControlUsageError(
                 f"unknown error code {error_code!r}; one of {', '.join(sorted(error_specs()))}"
             )
         inputs.text(message, "message")
         status = inputs.status_code(status_code)
-        repeats = inputs.count(times, "times")
         if error_code == "ConcurrentOperationException" and message is None:
             message = concurrent_operation_message(None, new_token())
-        error = AWSError(error_code, message, status_code=status)
+        self._inject(
+            Fault(operation, "error", code=error_code, message=message, status_code=status),
+            times,
+            after,
+            token,
+            type_name,
+        )
+
+    def inject_network_error(
+        self,
+        operation: str,
+        kind: NetworkKind = "connect",
+        *,
+        times: int = 1,
+        after: int = 0,
+        token: str | None = None,
+        type_name: str | None = None,
+    ) -> None:
+        """Make ``times`` calls of ``operation`` fail in the network, as the client's HTTP layer fails.
+
+        ``"connect"``: the request never reaches the fake (botocore raises ``EndpointConnectionError``);
+        ``"read_timeout"``: it reaches the fake and takes effect, but the answer is lost
+        (``ReadTimeoutError``); ``"connection_closed"``: the connection drops before the fake reads it
+        (``ConnectionClosedError``). botocore retries each, backing off in virtual time, so ``times``
+        counts attempts. Matchers as for ``inject_error``.
+        """
+        self._check_operation(operation)
+        if kind not in NETWORK_KINDS:
+            raise CloudControlUsageError(
+                f"kind must be one of {', '.join(map(repr, NETWORK_KINDS))}; got {kind!r}"
+            )
+        self._inject(Fault(operation, kind), times, after, token, type_name)
+
+    @staticmethod
+    def _check_operation(operation: str) -> None:
+        if not isinstance(operation, str) or operation not in operation_names():
+            raise CloudControlUsageError(
+                f"unknown operation {operation!r}; one of {', '.join(sorted(operation_names()))}"
+            )
+
+    def _inject(self, fault: Fault, times: int, after: int, token: str | None, type_name: str | None) -> None:
+        """Check the matchers against the operation, then add the fault."""
+        fault.times = inputs.count(times, "times")
+        fault.after = inputs.count(after, "after", least=0)
+        shape = operation_model(fault.operation).input_shape
+        members = {} if shape is None else shape.members
+        if token is not None:
+            if "RequestToken" not in members:
+                raise CloudControlUsageError(
+                    f"token= picks calls by their RequestToken, and {fault.operation} calls have none; "
+                    "use it with GetResourceRequestStatus or CancelResourceRequest"
+                )
+            fault.token = inputs.model_string(token, "RequestToken", "token")
+        if type_name is not None:
+            if "TypeName" not in members and "RequestToken" not in members:
+                raise CloudControlUsageError(
+                    f"type_name= picks calls by their resource type, and {fault.operation} calls name "
+                    "none; leave type_name out (or use token= and the type's operations)"
+                )
+            fault.type_name = self._resource_type(type_name).type_name
         with self._service.lock:
-            self._service.injected.setdefault(operation, deque()).extend([error] * repeats)
+            self._service.faults.add(fault)
+
+    @property
+    def pending_faults(self) -> list[Fault]:
+        """The injected faults (errors and network errors) not used up, oldest first per operation."""
+        with self._service.lock:
+            return [replace(fault) for fault in self._service.faults.pending()]
 
     @property
     def pending_errors(self) -> list[tuple[str, str]]:
-        """The injected errors not raised yet, as (operation, error code)."""
-        with self._service.lock:
-            return [(op, e.code) for op, queue in self._service.injected.items() for e in queue]
+        """The injected wire errors not raised yet, as (operation, error code), one per call to fail."""
+        return [
+            (fault.operation, fault.code)
+            for fault in self.pending_faults
+            if fault.code is not None
+            for _ in range(fault.remaining)
+        ]
 
     def assert_cancelled(self, token: str) -> None:
         """Assert that a CancelResourceRequest of ``token`` succeeded."""

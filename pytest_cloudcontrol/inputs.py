@@ -84,12 +84,12 @@ def start_time(value: Any) -> float | None:
     return float(value)
 
 
-def count(value: Any, what: str) -> int:
-    """A whole number of times, 1 to ``MAX_TIMES``."""
+def count(value: Any, what: str, least: int = 1) -> int:
+    """A whole number of times, ``least`` (1 unless told) to ``MAX_TIMES``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise wrong(what, "a whole number (int)", value)
-    if not 1 <= value <= MAX_TIMES:
-        raise wrong(what, f"between 1 and {MAX_TIMES}", value)
+    if not least <= value <= MAX_TIMES:
+        raise wrong(what, f"between {least} and {MAX_TIMES}", value)
     return value
 
 

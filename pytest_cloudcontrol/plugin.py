@@ -39,7 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "cloudcontrol(**options): options of the cloudcontrol fixture: the keyword arguments of "
         "FakeCloudControl (region, account_id, fast, progression, ...) and "
-        "assert_all_errors_raised=False to allow injected errors that were never raised.",
+        "assert_all_errors_raised=False to allow injected errors (and network errors) never raised.",
     )
     if config.getini(_BLOCK_OPTION):
         botocore_hook.block_real_calls(config)
@@ -62,7 +62,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
     """A ``FakeCloudControl``, active for this test and empty at its start.
 
-    At teardown the test fails if an injected error was never raised (opt out with
+    At teardown the test fails if an injected error or network error was never raised (opt out with
     ``@pytest.mark.cloudcontrol(assert_all_errors_raised=False)``).
     """
     from .errors import CloudControlUsageError
@@ -82,12 +82,13 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
         yield fake
     finally:
         fake.stop()
-    pending = fake.pending_errors
+    pending = fake.pending_faults
     if assert_all_errors_raised and pending:
-        listed = ", ".join(f"{code} for {operation}" for operation, code in pending)
+        from .faults import summary
+
         pytest.fail(
-            f"injected errors were never raised: {listed}. If that is expected, mark the test "
-            "@pytest.mark.cloudcontrol(assert_all_errors_raised=False).",
+            f"injected errors were never raised: {summary(pending)}. If that is expected, mark the "
+            "test @pytest.mark.cloudcontrol(assert_all_errors_raised=False).",
             pytrace=False,
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from .codec import json_bytes, parse_json
 from .errors import AWSError
-from .http import HttpRequest, HttpResponse
+from .http import HttpRequest, HttpResponse, NetworkFault, NetworkKind
 from .models import Call, Scope
 from .registry import new_token
 from .service import CloudControlService
@@ -87,19 +87,30 @@ def _operation(target: str) -> str:
 
 
 def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest) -> HttpResponse:
-    """Answer one HTTP request as the Cloud Control endpoint would, and log it as a ``Call``."""
+    """Answer one HTTP request as the Cloud Control endpoint would, and log it as a ``Call``.
+
+    An injected network fault raises ``NetworkFault`` instead of answering: ``connect`` and
+    ``connection_closed`` before anything happens (no call is logged), ``read_timeout`` after the call
+    was served and logged, its answer lost. Each transport raises its client's own error for it.
+    """
     operation = target = request.header("x-amz-target")
     params: dict[str, Any] = {}
     scope = (endpoint.account_id, endpoint.region)
+    lost: NetworkKind | None = None
     try:
         params = _decode_body(request.body)
         operation = _operation(target)
         scope = endpoint.scope(request)
-        service.raise_injected(operation)
+        if service.faults:  # the no-fault path costs this one test
+            fault = service.take_fault(operation, params, scope)
+            if fault is not None:
+                lost = fault.strike(scope)
         input_validator(operation)(params)
         status, answer = 200, service.handle(operation, params, scope)
     except AWSError as error:
         status, answer = error.status_code, error.body()
+    except NetworkFault:
+        raise
     except Exception as error:  # a bug of the fake's: answer it as AWS answers its own faults
         failure = AWSError(
             "ServiceInternalErrorException",
@@ -127,4 +138,6 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
         "content-length": str(len(body)),
         "date": _http_date(int(time.time())),
     }
+    if lost is not None:
+        raise NetworkFault(lost, operation, HttpResponse(status, headers, body))
     return HttpResponse(status, headers, body)

@@ -10,7 +10,6 @@ import base64
 import binascii
 import functools
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -20,6 +19,7 @@ from botocore import xform_name
 from .clock import VirtualClock
 from .codec import json_bytes, parse_json
 from .errors import AWSError, not_implemented
+from .faults import Fault, FaultList
 from .lifecycle import SUCCEEDED, Effect, Outcome, Progression, handler_message
 from .models import (
     Call,
@@ -120,7 +120,7 @@ def handler_failure(code: str, type_name: str, message: str, handler_code: Handl
 class CloudControlService:
     """The service behind the wire: one method per operation, dispatched by ``handle``.
 
-    It also keeps the call log and the errors a test injected; one lock guards all of its state.
+    It also keeps the call log and the faults a test injected; one lock guards all of its state.
     """
 
     def __init__(
@@ -139,7 +139,7 @@ class CloudControlService:
         self.queue_concurrent_writes = False
         self.scripts: list[Script] = []
         self.calls: list[Call] = []
-        self.injected: dict[str, deque[AWSError]] = {}
+        self.faults = FaultList()
         self.lock = threading.RLock()
         # (scope, ClientToken) → (the first request's operation and input, its token, when it came)
         self._client_tokens: dict[tuple[Scope, str], tuple[Fingerprint, str, float]] = {}
@@ -159,14 +159,22 @@ class CloudControlService:
             self.registry.tick()
             return handler(params, scope)
 
-    def raise_injected(self, operation: str) -> None:
-        """Raise the next error a test injected for this operation, if any is left."""
-        if not self.injected.get(operation):
-            return  # nothing injected (a read without the lock: only the common case skips it)
+    def take_fault(self, operation: str, params: dict[str, Any], scope: Scope) -> Fault | None:
+        """The injected fault that fails this call, if any (counted as used).
+
+        Callers test ``self.faults`` first (a read without the lock): a call with nothing injected
+        pays for that test only.
+        """
         with self.lock:
-            queue = self.injected.get(operation)
-            if queue:
-                raise queue.popleft()
+            return self.faults.take(operation, params, lambda: self._type_of(params, scope))
+
+    def _type_of(self, params: dict[str, Any], scope: Scope) -> str | None:
+        """The type a call is for: its TypeName, or the type of the request its RequestToken names."""
+        type_name = params.get("TypeName")
+        if type_name is None and isinstance(params.get("RequestToken"), str):
+            record = self.registry.find(params["RequestToken"], scope)
+            type_name = None if record is None else record.type_name
+        return type_name if isinstance(type_name, str) else None
 
     def record(self, call: Call) -> None:
         """Log a served call (``list.append`` is atomic: no lock needed)."""

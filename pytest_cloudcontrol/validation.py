@@ -200,11 +200,30 @@ def _flat_members(shape: StructureShape) -> list[_Member] | None:
         if expected is None:
             return None
         meta = member.metadata
-        pattern = re.compile(meta["pattern"], re.DOTALL) if "pattern" in meta else None
+        pattern = _deciding_pattern(meta)
         enum = tuple(getattr(member, "enum", ()) or ())
         required = name in shape.required_members
         members.append((name, required, expected, meta.get("min"), meta.get("max"), pattern, enum))
     return members
+
+
+# Patterns that every string matches (compiled with re.DOTALL, ``.`` matches newlines too), such as those of
+# Properties and PatchDocument, whose full match would scan every character of the document; and
+# patterns that every non-empty string matches, which add nothing to a minimum length of 1.
+_ANY_STRING = frozenset({r"[\s\S]*", r".*"})
+_ANY_NON_EMPTY = frozenset({r"[\s\S]+", r".+"})
+
+
+def _deciding_pattern(meta: dict[str, Any]) -> re.Pattern[str] | None:
+    """A member's pattern as the quick check needs it: None when the others' rules decide alone.
+
+    Only the quick check leaves such patterns out; the full validator words every rule a value
+    breaks, these patterns too, as Coral does.
+    """
+    pattern = meta.get("pattern")
+    if pattern is None or pattern in _ANY_STRING or (pattern in _ANY_NON_EMPTY and meta.get("min", 0) >= 1):
+        return None
+    return re.compile(pattern, re.DOTALL)
 
 
 def _quick_check(members: list[_Member]) -> Callable[[dict[str, Any]], bool]:

@@ -23,7 +23,7 @@ aiobotocore_session = pytest.importorskip("aiobotocore.session")
 import aiobotocore.endpoint  # noqa: E402 - after the skip: aiobotocore is an optional extra
 import aiobotocore.waiter  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError, WaiterError  # noqa: E402
+from botocore.exceptions import ClientError, EndpointConnectionError, WaiterError  # noqa: E402
 
 from pytest_cloudcontrol import FakeCloudControl, OperationStatus, Progression  # noqa: E402
 
@@ -217,6 +217,57 @@ def test_injected_5xx_is_retried(cloudcontrol: FakeCloudControl) -> None:
 
     assert answer["ResponseMetadata"]["RetryAttempts"] == 1
     assert [c.status_code for c in cloudcontrol.calls] == [500, 200]
+
+
+@pytest.mark.cloudcontrol(assert_all_errors_raised=False)
+def test_a_lost_connection_raises_botocores_endpoint_connection_error(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.inject_network_error("CancelResourceRequest", times=10)
+    before = cloudcontrol.clock.time()
+
+    async def test(client: Any) -> None:
+        with pytest.raises(EndpointConnectionError):
+            await client.cancel_resource_request(RequestToken=token)
+
+    started = time.monotonic()
+    run(test, config=Config(retries={"mode": "standard", "total_max_attempts": 3}))
+
+    assert time.monotonic() - started < 2, "retry back-off slept in real time"
+    assert cloudcontrol.clock.time() > before
+    assert cloudcontrol.calls == []
+    assert cloudcontrol.pending_faults[0].remaining == 7
+
+
+def test_a_read_timeout_loses_the_answer_the_retry_sees_the_cancel(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.inject_network_error("CancelResourceRequest", "read_timeout")
+
+    async def test(client: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = await client.cancel_resource_request(RequestToken=token)
+        return answer
+
+    answer = run(test)
+
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 1
+    assert answer["ProgressEvent"]["OperationStatus"] == "CANCEL_COMPLETE"
+    assert len(cloudcontrol.calls) == 2
+
+
+def test_adaptive_mode_waits_in_virtual_time(cloudcontrol: FakeCloudControl) -> None:
+    token = cloudcontrol.seed_request(TYPE).request_token
+    cloudcontrol.inject_error("GetResourceRequestStatus", "ThrottlingException", times=6)
+    before = cloudcontrol.clock.time()
+
+    async def test(client: Any) -> None:
+        for _ in range(4):
+            await client.get_resource_request_status(RequestToken=token)
+
+    started = time.monotonic()
+    run(test, config=Config(retries={"mode": "adaptive", "total_max_attempts": 10}))
+
+    assert len(cloudcontrol.calls) == 10
+    assert time.monotonic() - started < 2, "the rate limiter waited in wall time"
+    assert cloudcontrol.clock.time() - before > 20
 
 
 # -- waiters, in virtual time ------------------------------------------------------------------

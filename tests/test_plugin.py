@@ -243,6 +243,41 @@ def test_unraised_injected_error_fails_at_teardown(pytester: pytest.Pytester) ->
     assert "ConcurrentModificationException" not in result.stdout.str()
 
 
+def test_the_teardown_failure_counts_repeats_and_names_network_faults(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.config import Config
+        from botocore.exceptions import EndpointConnectionError
+
+        def test_forgets(cloudcontrol):
+            cloudcontrol.inject_error("CancelResourceRequest", "ThrottlingException", times=2)
+            cloudcontrol.inject_error("CancelResourceRequest", "ThrottlingException")
+            cloudcontrol.inject_network_error("GetResource", "read_timeout", type_name="AWS::S3::Bucket")
+
+        def test_uses_half(cloudcontrol):
+            client = cloudcontrol.client(config=Config(retries={"mode": "legacy", "max_attempts": 4}))
+            cloudcontrol.inject_network_error("ListResources", times=9)
+            with pytest.raises(EndpointConnectionError):
+                client.list_resources(TypeName="AWS::S3::Bucket")
+        """
+    )
+
+    result = pytester.runpytest(*INNER, "-rE")
+
+    result.assert_outcomes(passed=2, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*injected errors were never raised: ThrottlingException \N{MULTIPLICATION SIGN}3 for "
+            "CancelResourceRequest, read_timeout network error for GetResource (type 'AWS::S3::Bucket')*",
+        ]
+    )
+    # Legacy mode with max_attempts=4 makes 5 attempts (the first and 4 retries): 4 of the 9 are left.
+    result.stdout.fnmatch_lines(
+        ["*never raised: connect network error \N{MULTIPLICATION SIGN}4 for ListResources.*"]
+    )
+
+
 # -- clients made before the fixture -----------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ def _state(fake: FakeCloudControl) -> tuple[Any, ...]:
         [asdict(resource) for resource in fake.resources],
         fake.clock.time(),
         fake.pending_errors,
+        [asdict(fault) for fault in fake.pending_faults],
         fake.progression,
         list(fake._service.scripts),
         len(fake.calls),
@@ -216,6 +217,27 @@ MISUSES: list[tuple[str, Misuse, str]] = [
         "operation list",
         lambda f, t: f.inject_error(["GetResource"], "ThrottlingException"),
         "unknown operation",
+    ),
+    # injected network errors and matchers
+    (
+        "network error kind",
+        lambda f, t: f.inject_network_error("GetResource", "reset"),
+        "kind must be one of 'connect', 'read_timeout', 'connection_closed'; got 'reset'",
+    ),
+    (
+        "after -1",
+        lambda f, t: f.inject_network_error("GetResource", after=-1),
+        "after must be between 0 and 1000; got -1",
+    ),
+    (
+        "token on ListResources",
+        lambda f, t: f.inject_error("ListResources", "InternalFailure", token=t),
+        "ListResources calls have none",
+    ),
+    (
+        "type_name unknown",
+        lambda f, t: f.inject_error("CreateResource", "InternalFailure", type_name="AWS::No::Such"),
+        "unknown resource type 'AWS::No::Such'",
     ),
     # finishing requests
     (

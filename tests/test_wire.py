@@ -451,6 +451,24 @@ def test_empty_string_breaks_its_minimum_and_its_pattern(unchecked: Any) -> None
     )
 
 
+def test_empty_identifier_breaks_its_minimum_and_its_any_character_pattern(unchecked: Any) -> None:
+    # The quick check leaves ``.+`` to the minimum length; the worded answer still names both rules.
+    message = _validation_message(unchecked.get_resource, TypeName=TYPE, Identifier="")
+
+    assert message == "2 validation errors detected: " + "; ".join(
+        [
+            _violation("", "identifier", "Member must have length greater than or equal to 1"),
+            _violation("", "identifier", PATTERN + ".+"),
+        ]
+    )
+
+
+def test_identifier_with_a_line_break_is_looked_up(client: Any) -> None:
+    # The fake lets ``.`` match line breaks (re.DOTALL, validation.py): valid, just not found.
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_resource(TypeName=TYPE, Identifier="two\nlines")
+
+
 @pytest.mark.parametrize(
     ("desired_state", "constraint"),
     [

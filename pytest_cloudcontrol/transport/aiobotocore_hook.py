@@ -34,8 +34,8 @@ from aiobotocore.credentials import AioCredentials  # type: ignore[import-untype
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 from .. import clock
-from ..http import HttpRequest, body_bytes
-from .botocore_hook import Serve
+from ..http import HttpRequest, NetworkFault, body_bytes
+from .botocore_hook import Serve, network_error
 
 
 class _Body:
@@ -67,7 +67,10 @@ async def answer(serve: Serve, request: AWSPreparedRequest) -> AWSResponse:
     """Serve ``request`` with ``serve`` and answer as aiobotocore's HTTP session would."""
     clock.redirect_late_imports()
     await _yield_once()
-    response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
+    try:
+        response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
+    except NetworkFault as fault:
+        raise network_error(fault, request.url) from None  # botocore's classes: aiobotocore's own
     # As for botocore: headers are read by lower-case name only, so a plain dict serves.
     wire_headers: Any = response.headers
     body = _Body(response.body)

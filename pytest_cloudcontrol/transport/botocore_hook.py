@@ -32,9 +32,10 @@ import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 from botocore.signers import RequestSigner
 
-from ..http import HttpRequest, HttpResponse, body_bytes
+from ..http import HttpRequest, HttpResponse, NetworkFault, body_bytes
 
 Serve = Callable[[HttpRequest], HttpResponse]
 
@@ -81,10 +82,27 @@ def _answer(
         from . import aiobotocore_hook
 
         return aiobotocore_hook.answer(serve, request)
-    response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
+    try:
+        response = serve(HttpRequest(request.url, request.headers, body_bytes(request.body)))
+    except NetworkFault as fault:
+        raise network_error(fault, request.url) from None
     # botocore reads response headers by lower-case name only; a plain dict serves it.
     wire_headers: Any = response.headers
     return AWSResponse(request.url, response.status, wire_headers, _Body(response.body))
+
+
+def network_error(fault: NetworkFault, url: str) -> Exception:
+    """The exception botocore's HTTP layer raises for a call the network lost this way.
+
+    Raised from ``before-send``, botocore's endpoint hands it to the retry handler as it hands an
+    exception from its own send: it retries, then raises it to the caller.
+    """
+    error = f"{fault} (injected by pytest-cloudcontrol)"
+    if fault.kind == "connect":
+        return EndpointConnectionError(endpoint_url=url, error=error)
+    if fault.kind == "read_timeout":
+        return ReadTimeoutError(endpoint_url=url, error=error)
+    return ConnectionClosedError(endpoint_url=url, error=error)
 
 
 def _signer(**kwargs: Any) -> object | None:

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import requests
 import responses
 
-from ..http import HttpRequest, HttpResponse, body_bytes
+from ..http import HttpRequest, HttpResponse, NetworkFault, body_bytes
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
@@ -27,10 +28,25 @@ ENDPOINT_URL = re.compile(r"https?://cloudcontrolapi\.[a-z0-9-]+\.amazonaws\.com
 
 def _callback(serve: Serve) -> Callable[[PreparedRequest], tuple[int, dict[str, str], bytes]]:
     def answer(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        response = serve(HttpRequest(request.url or "", request.headers, body_bytes(request.body)))
+        try:
+            response = serve(HttpRequest(request.url or "", request.headers, body_bytes(request.body)))
+        except NetworkFault as fault:
+            raise network_error(fault, request) from None
         return response.status, response.headers, response.body
 
     return answer
+
+
+def network_error(fault: NetworkFault, request: PreparedRequest) -> requests.RequestException:
+    """The exception ``requests`` raises for a call the network lost this way."""
+    error = f"{fault} (injected by pytest-cloudcontrol)"
+    if fault.kind == "connect":
+        return requests.ConnectionError(f"Failed to establish a new connection: {error}", request=request)
+    if fault.kind == "read_timeout":
+        return requests.ReadTimeout(f"Read timed out: {error}", request=request)
+    return requests.ConnectionError(
+        f"Connection aborted: remote end closed connection without response: {error}", request=request
+    )
 
 
 @contextmanager
