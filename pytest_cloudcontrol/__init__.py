@@ -34,9 +34,11 @@ if TYPE_CHECKING:
         ResourceRequest,
     )
     from .resource_types import ResourceType
+    from .server import CloudControlServer
 
 _MODULE_OF = {
     "Call": ".models",
+    "CloudControlServer": ".server",
     "CloudControlUsageError": ".errors",
     "FakeCloudControl": ".fake",
     "Fault": ".faults",
@@ -57,6 +59,7 @@ _MODULE_OF = {
 
 __all__ = [
     "Call",
+    "CloudControlServer",
     "CloudControlUsageError",
     "FakeCloudControl",
     "Fault",

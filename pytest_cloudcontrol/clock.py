@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import sys
 import threading
 import time
@@ -20,6 +21,11 @@ class VirtualClock:
 
     It starts at the wall time it was made (or at ``start``), so event times look real, and then stands
     still: the same test gives the same timestamps however slow the machine is.
+
+    While an HTTP server serves the fake (``follow_wall_time``), it also runs with wall time, ``scale``
+    times as fast, since a client in another process waits in wall time; ``advance`` still jumps it.
+    Standing still, ``time()`` is one attribute read (it is on every call's path); following, the
+    instance's ``time`` is the wall-following method instead.
     """
 
     def __init__(self, start: datetime | float | None = None) -> None:
@@ -27,14 +33,20 @@ class VirtualClock:
             start = start.timestamp()
         self._now = time.time() if start is None else float(start)
         self._lock = threading.Lock()
+        # While following wall time: the monotonic time it started following, and the scale.
+        self._wall_start = 0.0
+        self._scale = 0.0
 
     def time(self) -> float:
         """Now, in epoch seconds."""
         return self._now
 
+    def _following_time(self) -> float:
+        return self._now + self._scale * (time.monotonic() - self._wall_start)
+
     def now(self) -> datetime:
         """Now, as an aware UTC ``datetime``."""
-        return utc_from_epoch(self._now)
+        return utc_from_epoch(self.time())
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` (never backward)."""
@@ -42,6 +54,28 @@ class VirtualClock:
             raise ValueError(f"a clock only moves forward; got advance({seconds})")
         with self._lock:
             self._now += seconds
+
+    @property
+    def following_wall_time(self) -> bool:
+        """True while the clock runs with wall time (``follow_wall_time``)."""
+        return "time" in vars(self)
+
+    def follow_wall_time(self, scale: float = 1.0) -> None:
+        """Run with wall time from now on, ``scale`` virtual seconds a wall second, until ``stand_still``."""
+        if not math.isfinite(scale) or scale <= 0:
+            raise ValueError(f"a clock follows wall time at a finite scale above 0; got {scale!r}")
+        with self._lock:
+            if self.following_wall_time:
+                raise ValueError("this clock already follows wall time")
+            self._wall_start, self._scale = time.monotonic(), float(scale)
+            self.time = self._following_time  # type: ignore[method-assign]
+
+    def stand_still(self) -> None:
+        """Stop following wall time; the clock keeps the time it reached."""
+        with self._lock:
+            if self.following_wall_time:
+                self._now = self._following_time()
+                del self.time
 
     def sleep(self, seconds: float) -> None:
         """Sleep in virtual time: advance the clock, return at once."""

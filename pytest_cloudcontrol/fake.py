@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
     from .hook_events import HookProgressEvent
+    from .server import CloudControlServer
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
 
@@ -196,6 +197,31 @@ class FakeCloudControl:
 
         with requests_mock.routed(self._serve, mock, url or requests_mock.ENDPOINT_URL) as rsps:
             yield rsps
+
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        time_scale: float | None = None,
+        timeout: float = 5.0,
+    ) -> CloudControlServer:
+        """Serve this fake on a real HTTP endpoint (``server.url``), for clients in other processes.
+
+        Returns the running ``CloudControlServer``; stop it with ``stop()`` or use it as a context
+        manager. While served, the fake's clock follows wall time, ``time_scale`` times as fast
+        (default 1), and ``advance`` still jumps it. Needs the ``server`` extra (cheroot). The fake
+        need not be active: the server serves it either way.
+        """
+        try:
+            from .server import CloudControlServer
+        except ModuleNotFoundError as error:
+            if error.name is None or not error.name.startswith("cheroot"):
+                raise
+            raise CloudControlUsageError(
+                f"serve() needs cheroot ({error}); install pytest-cloudcontrol[server]"
+            ) from None
+        return CloudControlServer(self, host, port, time_scale=time_scale, timeout=timeout)
 
     # -- requests ------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""The pytest plugin: fixtures ``cloudcontrol``, ``cloudcontrol_client``, ``cloudcontrol_requests``, a marker.
+"""The pytest plugin: the ``cloudcontrol`` fixtures and marker.
 
-Only wiring: the fake itself is ``FakeCloudControl``.
+The fixtures: ``cloudcontrol``, ``cloudcontrol_client``, ``cloudcontrol_requests``, ``cloudcontrol_server``
+and ``cloudcontrol_session_server``. Only wiring: the fake itself is ``FakeCloudControl``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
     from .fake import FakeCloudControl
+    from .server import CloudControlServer
 
 _MARKER = "cloudcontrol"
 _BLOCK_OPTION = "cloudcontrol_block_real_calls"
+# The marker's option for the server fixtures (the others are FakeCloudControl's).
+_TIME_SCALE = "time_scale"
+_SERVER_FIXTURES = ("cloudcontrol_server", "cloudcontrol_session_server")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,8 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "cloudcontrol(**options): options of the cloudcontrol fixture: the keyword arguments of "
-        "FakeCloudControl (region, account_id, fast, progression, ...) and "
-        "assert_all_errors_raised=False to allow injected errors (and network errors) never raised.",
+        "FakeCloudControl (region, account_id, fast, progression, ...), "
+        "assert_all_errors_raised=False to allow injected errors (and network errors) never raised, and "
+        "time_scale=X for the cloudcontrol_server fixtures (virtual seconds per wall second).",
     )
     if config.getini(_BLOCK_OPTION):
         botocore_hook.block_real_calls(config)
@@ -70,6 +76,12 @@ def cloudcontrol(request: pytest.FixtureRequest) -> Iterator[FakeCloudControl]:
 
     options = _options(request)
     assert_all_errors_raised = options.pop("assert_all_errors_raised", True)
+    if _TIME_SCALE in options and not set(_SERVER_FIXTURES) & set(request.fixturenames):
+        raise pytest.UsageError(
+            "@pytest.mark.cloudcontrol: time_scale is the server's option; this test uses neither "
+            "cloudcontrol_server nor cloudcontrol_session_server"
+        )
+    options.pop(_TIME_SCALE, None)
     try:
         fake = FakeCloudControl(**options)
     except (TypeError, CloudControlUsageError) as error:
@@ -104,3 +116,44 @@ def cloudcontrol_requests(cloudcontrol: FakeCloudControl) -> Iterator[responses.
     """A running ``responses.RequestsMock`` that serves the fake to code using ``requests``."""
     with cloudcontrol.mock_requests() as rsps:
         yield rsps
+
+
+@pytest.fixture
+def cloudcontrol_server(
+    cloudcontrol: FakeCloudControl, request: pytest.FixtureRequest
+) -> Iterator[CloudControlServer]:
+    """The ``cloudcontrol`` fake of this test behind a real HTTP endpoint (``.url``), stopped at teardown.
+
+    The marker's ``time_scale`` sets how fast its clock follows wall time (default 1).
+    """
+    with cloudcontrol.serve(time_scale=_options(request).get(_TIME_SCALE)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _cloudcontrol_session_endpoint() -> Iterator[CloudControlServer]:
+    """The session's one server, serving an idle fake between tests."""
+    from .fake import FakeCloudControl
+
+    with FakeCloudControl().serve() as server:
+        yield server
+
+
+@pytest.fixture
+def cloudcontrol_session_server(
+    _cloudcontrol_session_endpoint: CloudControlServer,
+    cloudcontrol: FakeCloudControl,
+    request: pytest.FixtureRequest,
+) -> Iterator[CloudControlServer]:
+    """The session's one server (same ``url`` all session), serving this test's ``cloudcontrol`` fake.
+
+    Each test gets an empty fake behind the running server: the server serves whichever fake is
+    current, and this fixture makes it the test's until teardown.
+    """
+    server = _cloudcontrol_session_endpoint
+    idle = server.fake
+    server.switch_to(cloudcontrol, time_scale=_options(request).get(_TIME_SCALE))
+    try:
+        yield server
+    finally:
+        server.switch_to(idle)
