@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from subprocess_clients import AwsCli, JsSdk, client_environment, find_aws_cli, find_node
 
-from pytest_cloudcontrol import FakeCloudControl
+from pytest_cloudcontrol import CloudControlServer, FakeCloudControl
 
 
 @pytest.fixture(scope="session")
@@ -31,17 +31,17 @@ def client_env(tmp_path: Path, cloudcontrol: FakeCloudControl) -> dict[str, str]
 
 
 @pytest.fixture
-def aws(aws_executable: str, cloudcontrol_server: object, client_env: dict[str, str]) -> AwsCli:
+def aws(aws_executable: str, cloudcontrol_server: CloudControlServer, client_env: dict[str, str]) -> AwsCli:
     """``aws cloudcontrol ... --endpoint-url <the server>``."""
-    return AwsCli(aws_executable, cloudcontrol_server.url, client_env)  # type: ignore[attr-defined]
+    return AwsCli(aws_executable, cloudcontrol_server.url, client_env)
 
 
 @pytest.fixture
 def js(
     node_executable: str,
     cloudcontrol: FakeCloudControl,
-    cloudcontrol_server: object,
+    cloudcontrol_server: CloudControlServer,
     client_env: dict[str, str],
 ) -> JsSdk:
     """A ``CloudControlClient`` of the JS SDK with ``endpoint: <the server>``."""
-    return JsSdk(node_executable, cloudcontrol_server.url, cloudcontrol.region, client_env)  # type: ignore[attr-defined]
+    return JsSdk(node_executable, cloudcontrol_server.url, cloudcontrol.region, client_env)
