@@ -48,7 +48,7 @@ THROUGHPUT_TARGET = 2.0  # the fake's server answers at least twice as many requ
 REGISTRY_SIZE = 5_000
 MOTO_TABLE = "bench"
 ROOT = Path(__file__).resolve().parent.parent
-WARMUP_IN_CHILD = 20  # a child's first requests open and warm its connection, untimed
+WARMUP = 20  # a raw round's first requests open and warm its connection, untimed
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,38 @@ class Workload:
         return call
 
 
+@dataclass(frozen=True)
+class Round:
+    """One round of one variant: its latencies (ns), its throughput, the sockets it opened if known."""
+
+    latencies: list[int]
+    throughput: float
+    sockets: int | None
+
+
 @dataclass
 class Timing:
-    """The requests of one variant: every latency, and each round's throughput."""
+    """The requests of one variant: every latency, each round's throughput, the sockets opened."""
 
     latencies: list[int]
     throughputs: list[float]
-    connections: int = 0
+    requests: int = 0
+    sockets: int | None = None
+
+    def add(self, result: Round) -> None:
+        """Count in one more round."""
+        self.latencies.extend(result.latencies)
+        self.throughputs.append(result.throughput)
+        self.requests += len(result.latencies)
+        if result.sockets is not None:
+            self.sockets = (self.sockets or 0) + result.sockets
+
+    @property
+    def keep_alive(self) -> str:
+        """Whether the timed requests shared connections (raw clients only)."""
+        if self.sockets is None:
+            return ""
+        return "yes" if self.sockets == 0 else f"no: {self.sockets:,} sockets for {self.requests:,} requests"
 
     @property
     def requests_per_second(self) -> float:
@@ -135,15 +160,25 @@ class _CountingConnection(http.client.HTTPConnection):
         super().connect()
 
 
-def _raw_requests(
-    connection: _CountingConnection, headers: dict[str, str], bodies: Sequence[bytes]
-) -> tuple[list[int], int]:
-    """Send one request per body, one after the other; their latencies and the whole loop's time (ns)."""
+def raw_session(job: dict[str, Any]) -> dict[str, Any]:
+    """One round of raw requests on a fresh keep-alive connection: a warm-up, then the timed ones.
+
+    ``job`` holds the address, the pre-signed headers and one body per request (the first
+    ``WARMUP`` are the warm-up). Answers the timed requests' latencies, the whole timed loop's time
+    (ns) and how many sockets the timed requests opened (0 when the server kept the connection alive).
+    """
+    connection = _CountingConnection(job["host"], job["port"])
+    headers = job["headers"]
+    bodies = [body.encode() for body in job["bodies"]]
     latencies: list[int] = []
     statuses: set[int] = set()
     clock = time.perf_counter_ns
-    started = clock()
-    for body in bodies:
+    started = 0
+    for index, body in enumerate(bodies):
+        if index == WARMUP:
+            connection.connects = 0
+            latencies.clear()
+            started = clock()
         before = clock()
         connection.request("POST", "/", body, headers)
         response = connection.getresponse()
@@ -151,13 +186,14 @@ def _raw_requests(
         latencies.append(clock() - before)
         statuses.add(response.status)
     elapsed = clock() - started
+    connection.close()
     assert statuses == {200}, f"statuses {statuses}"
-    return latencies, elapsed
+    return {"latencies": latencies, "elapsed": elapsed, "sockets": connection.connects}
 
 
 def _raw_job(workload: Workload, requests: int) -> dict[str, Any]:
     """A round's requests, built before the clock starts: pre-signed headers and a fresh body each."""
-    bodies = [json.dumps(workload.params()) for _ in range(requests)]
+    bodies = [json.dumps(workload.params()) for _ in range(WARMUP + requests)]
     return {
         "host": workload.endpoint.host,
         "port": workload.endpoint.port,
@@ -168,18 +204,17 @@ def _raw_job(workload: Workload, requests: int) -> dict[str, Any]:
     }
 
 
-def _raw_round(workload: Workload, requests: int, connection: _CountingConnection) -> tuple[list[int], float]:
-    """``requests`` raw requests in a row from this process; their latencies and the round's throughput."""
-    job = _raw_job(workload, requests)
-    latencies, elapsed = _raw_requests(connection, job["headers"], [body.encode() for body in job["bodies"]])
-    return latencies, requests / (elapsed / 1e9)
+def _raw_round(workload: Workload, requests: int) -> Round:
+    """``requests`` raw requests in a row from this process."""
+    answer = raw_session(_raw_job(workload, requests))
+    return Round(answer["latencies"], requests / (answer["elapsed"] / 1e9), answer["sockets"])
 
 
-def _raw_round_elsewhere(workload: Workload, requests: int) -> tuple[list[int], float]:
+def _raw_round_elsewhere(workload: Workload, requests: int) -> Round:
     """The same round from a child process (its own interpreter: no GIL shared with the server)."""
     done = subprocess.run(
         [sys.executable, "-c", "from benchmarks.bench_server import child_main; child_main()"],
-        input=json.dumps(_raw_job(workload, WARMUP_IN_CHILD + requests)),
+        input=json.dumps(_raw_job(workload, requests)),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -187,22 +222,16 @@ def _raw_round_elsewhere(workload: Workload, requests: int) -> tuple[list[int], 
         check=True,
     )
     answer = json.loads(done.stdout)
-    return answer["latencies"], requests / (answer["elapsed"] / 1e9)
+    return Round(answer["latencies"], requests / (answer["elapsed"] / 1e9), answer["sockets"])
 
 
 def child_main() -> None:
-    """The child of ``_raw_round_elsewhere``: a job on stdin, the latencies past its warm-up on stdout."""
-    job = json.load(sys.stdin)
-    connection = _CountingConnection(job["host"], job["port"])
-    bodies = [body.encode() for body in job["bodies"]]
-    _raw_requests(connection, job["headers"], bodies[:WARMUP_IN_CHILD])
-    latencies, elapsed = _raw_requests(connection, job["headers"], bodies[WARMUP_IN_CHILD:])
-    connection.close()
-    json.dump({"latencies": latencies, "elapsed": elapsed}, sys.stdout)
+    """The child of ``_raw_round_elsewhere``: a job on stdin, its ``raw_session`` answer on stdout."""
+    json.dump(raw_session(json.load(sys.stdin)), sys.stdout)
 
 
-def _client_round(call: Callable[[], object], requests: int) -> tuple[list[int], float]:
-    """``requests`` botocore calls in a row; their latencies and the round's throughput."""
+def _client_round(call: Callable[[], object], requests: int) -> Round:
+    """``requests`` botocore calls in a row."""
     latencies: list[int] = []
     clock = time.perf_counter_ns
     started = clock()
@@ -211,7 +240,7 @@ def _client_round(call: Callable[[], object], requests: int) -> tuple[list[int],
         call()
         latencies.append(clock() - before)
     elapsed = clock() - started
-    return latencies, requests / (elapsed / 1e9)
+    return Round(latencies, requests / (elapsed / 1e9), None)
 
 
 @contextmanager
@@ -308,13 +337,12 @@ def _measure(
     requests = 200 if settings.quick else 1000
     warmup = 20 if settings.quick else 100
     timings: dict[tuple[str, str, str], Timing] = {}
-    connections = {w.endpoint: _CountingConnection(w.endpoint.host, w.endpoint.port) for w in workloads}
     clients = {w.endpoint: _client(w.endpoint) for w in workloads}
     calls = {(w.server, w.operation): w.client_call(clients[w.endpoint]) for w in workloads}
 
-    def variants() -> Iterator[tuple[tuple[str, str, str], Callable[[int], tuple[list[int], float]]]]:
+    def variants() -> Iterator[tuple[tuple[str, str, str], Callable[[int], Round]]]:
         for w in workloads:
-            yield (w.server, w.operation, "raw"), lambda n, w=w: _raw_round(w, n, connections[w.endpoint])
+            yield (w.server, w.operation, "raw"), lambda n, w=w: _raw_round(w, n)
             yield (w.server, w.operation, "raw, other process"), lambda n, w=w: _raw_round_elsewhere(w, n)
             call = calls[(w.server, w.operation)]
             yield (w.server, w.operation, "botocore"), lambda n, call=call: _client_round(call, n)
@@ -328,18 +356,11 @@ def _measure(
         # Rotate the order every round so drift of the machine hits every variant alike.
         shift = round_index % len(chosen)
         for key, run_round in chosen[shift:] + chosen[:shift]:
-            latencies, throughput = run_round(requests)
-            timing = timings.setdefault(key, Timing([], []))
-            timing.latencies.extend(latencies)
-            timing.throughputs.append(throughput)
-    for w in workloads:
-        timings[(w.server, w.operation, "raw")].connections = connections[w.endpoint].connects
-    for connection in connections.values():
-        connection.close()
+            timings.setdefault(key, Timing([], [])).add(run_round(requests))
     return timings
 
 
-def _active(fake: FakeCloudControl, call: Callable[[], object], requests: int) -> tuple[list[int], float]:
+def _active(fake: FakeCloudControl, call: Callable[[], object], requests: int) -> Round:
     """A round of in-process calls: the fake is active (answering in botocore's hook) only meanwhile."""
     fake.start()
     try:
@@ -370,7 +391,7 @@ def run(settings: Settings) -> Section:
     }
     table = Table(
         "HTTP endpoint: the fake's server vs moto's server, one keep-alive client",
-        ["Server", "Operation", "Client", "req/s", "p50 µs", "p99 µs", "connections"],
+        ["Server", "Operation", "Client", "req/s", "p50 µs", "p99 µs", "keep-alive"],
     )
     costs = Table(
         "The server's added cost per call (botocore client: through the server vs in-process)",
@@ -395,12 +416,14 @@ def run(settings: Settings) -> Section:
             f"{timing.requests_per_second:,.0f}",
             us(timing.percentile(0.50)),
             us(timing.percentile(0.99)),
-            timing.connections if client == "raw" else "",
+            timing.keep_alive,
         )
     table.notes.append(
-        "Both servers share this process with the client (one thread each, the GIL between them); "
-        "`raw` replays pre-signed requests over `http.client`, `botocore` is a client with `endpoint_url`. "
-        "`connections`: sockets the raw client opened (1 = every request on one keep-alive connection)."
+        "Both servers run in this process (threads; the GIL shared with the client of this process). "
+        "`raw` replays pre-signed requests over one `http.client` connection per round (after a "
+        f"{WARMUP}-request warm-up), `raw, other process` does the same from a child interpreter, "
+        "`botocore` is a client with `endpoint_url` (urllib3's keep-alive pool). `keep-alive`: whether "
+        "the timed raw requests opened no socket (moto's werkzeug server closes every connection)."
     )
     for operation in in_process:
         local = timings[("in-process", operation, "botocore")].percentile(0.5)

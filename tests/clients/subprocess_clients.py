@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from botocore.model import Shape
@@ -27,7 +27,7 @@ JS_DIR = Path(__file__).parent / "js"
 TIMEOUT = 60  # seconds a client process may take; the slowest, a CLI waiter, polls every 5 s
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip the test for a client that is not installed, or fail when CI requires every client."""
     if os.environ.get("CLOUDCONTROL_REQUIRE_CLIENTS") == "1":
         pytest.fail(f"{reason} (CLOUDCONTROL_REQUIRE_CLIENTS=1: every client must run)", pytrace=False)
@@ -73,7 +73,6 @@ def find_aws_cli(environment: dict[str, str]) -> str:
     executable = os.environ.get("CLOUDCONTROL_AWS_CLI") or shutil.which("aws")
     if not executable:
         unavailable("the AWS CLI is not installed (set CLOUDCONTROL_AWS_CLI=/path/to/aws)")
-    assert executable is not None
     # A pyenv shim or a broken install is on the PATH as `aws` too: it has to answer.
     failure = _runs([executable, "--version"], environment)
     if failure:
@@ -86,7 +85,6 @@ def find_node(environment: dict[str, str]) -> str:
     node = os.environ.get("CLOUDCONTROL_NODE") or shutil.which("node")
     if not node:
         unavailable("node is not installed (set CLOUDCONTROL_NODE=/path/to/node)")
-    assert node is not None
     package = JS_DIR / "node_modules" / "@aws-sdk" / "client-cloudcontrol" / "package.json"
     if not package.is_file():
         unavailable(f"@aws-sdk/client-cloudcontrol is not installed: run `npm ci` in {JS_DIR}")

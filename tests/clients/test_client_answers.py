@@ -28,13 +28,13 @@ from pytest_cloudcontrol import FakeCloudControl
 LOG_GROUP = "AWS::Logs::LogGroup"
 STUCK, FAILED, DONE = (f"5eed0000-0000-4000-8000-00000000000{n}" for n in range(3))
 
-CALLS = [
+CALLS: list[tuple[str, dict[str, Any]]] = [
     ("GetResourceRequestStatus", {"RequestToken": STUCK}),
     ("GetResourceRequestStatus", {"RequestToken": FAILED}),
     ("GetResourceRequestStatus", {"RequestToken": DONE}),
     ("GetResource", {"TypeName": LOG_GROUP, "Identifier": "app-logs"}),
 ]
-LISTS = [
+LISTS: list[tuple[str, dict[str, Any]]] = [
     ("ListResources", {"TypeName": LOG_GROUP}),
     ("ListResourceRequests", {}),
     (

@@ -18,7 +18,7 @@ README = Path(__file__).parent.parent.parent / "README.md"
 def _block(fence: str, name: str) -> str:
     """The README's ``fence`` block whose first line is a comment naming the file ``name``."""
     blocks = re.findall(rf"```{fence}\n((?:#|//) ([\w.-]+)[^\n]*\n.*?)```", README.read_text(), re.DOTALL)
-    named = [code for code, file_name in blocks if file_name == name]
+    named: list[str] = [code for code, file_name in blocks if file_name == name]
     assert len(named) == 1, f"README has {len(named)} {fence} blocks named {name}"
     return named[0]
 
