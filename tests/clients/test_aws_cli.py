@@ -17,7 +17,8 @@ LOG_GROUP = "AWS::Logs::LogGroup"
 UNKNOWN_TOKEN = "0b0b0b0b-1111-4222-8333-444444444444"
 
 
-@pytest.mark.cloudcontrol(progression=Progression.after_reads(2))
+# A 150-second create at 30 virtual seconds per wall second takes 5 s of the CLI's wall time.
+@pytest.mark.cloudcontrol(progression=Progression.after(150), time_scale=30)
 def test_create_then_wait_then_get(aws: AwsCli, cloudcontrol: FakeCloudControl) -> None:
     created = aws.json(
         "create-resource", "--type-name", LOG_GROUP, "--desired-state", '{"LogGroupName": "app-logs"}'
@@ -25,7 +26,8 @@ def test_create_then_wait_then_get(aws: AwsCli, cloudcontrol: FakeCloudControl) 
     event = created["ProgressEvent"]
     assert (event["Operation"], event["OperationStatus"]) == ("CREATE", "IN_PROGRESS")
 
-    # The waiter reads IN_PROGRESS, sleeps its 5 seconds in wall time, then reads SUCCESS.
+    # The waiter reads IN_PROGRESS, sleeps its 5 seconds in wall time (the fake's clock moves 150 s
+    # meanwhile), then reads SUCCESS.
     waited = aws.run("wait", "resource-request-success", "--request-token", event["RequestToken"])
 
     assert (waited.returncode, waited.stdout, waited.stderr) == (0, "", "")

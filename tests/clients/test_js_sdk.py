@@ -32,6 +32,22 @@ def test_create_then_its_waiter(js: JsSdk, cloudcontrol: FakeCloudControl) -> No
     assert cloudcontrol.get_resource(LOG_GROUP, "app-logs").properties["LogGroupName"] == "app-logs"
 
 
+# A 60-second create at 60 virtual seconds per wall second: the SDK polls through one wall second.
+@pytest.mark.cloudcontrol(progression=Progression.after(60), time_scale=60)
+def test_the_waiter_waits_in_wall_time_for_a_timed_create(js: JsSdk, cloudcontrol: FakeCloudControl) -> None:
+    created = js.output("CreateResource", TypeName=LOG_GROUP, DesiredState='{"LogGroupName": "timed"}')
+
+    waited = js.wait(created["ProgressEvent"]["RequestToken"], delay=1, max_wait_time=30)
+
+    assert waited["waiter"]["state"] == "SUCCESS"
+    polls = cloudcontrol.calls_to("GetResourceRequestStatus")
+    assert len(polls) >= 2
+    assert [call.response["ProgressEvent"]["OperationStatus"] for call in polls[-2:]] == [
+        "IN_PROGRESS",
+        "SUCCESS",
+    ]
+
+
 def test_the_waiter_fails_on_a_failed_request(js: JsSdk, cloudcontrol: FakeCloudControl) -> None:
     failed = cloudcontrol.seed_request(LOG_GROUP, status="FAILED", error_code="AlreadyExists")
 
