@@ -43,6 +43,7 @@ from botocore.credentials import Credentials
 from benchmarks.clients import CREDENTIALS, LOG_GROUP, REGION, new_client, seed_registry, unique
 from benchmarks.harness import Section, Settings, Table, Target, median, ratio, us
 from pytest_cloudcontrol import FakeCloudControl
+from pytest_cloudcontrol.http import HttpRequest
 
 THROUGHPUT_TARGET = 2.0  # the fake's server answers at least twice as many requests a second as moto's
 REGISTRY_SIZE = 5_000
@@ -230,6 +231,27 @@ def child_main() -> None:
     json.dump(raw_session(json.load(sys.stdin)), sys.stdout)
 
 
+def _protocol_round(fake: FakeCloudControl, workload: Workload, requests: int) -> Round:
+    """The raw round's requests handed straight to ``protocol.serve``: the fake's share, no HTTP."""
+    job = _raw_job(workload, requests)
+    headers = {name.lower(): value for name, value in job["headers"].items()}
+    prepared = [HttpRequest(workload.endpoint.url + "/", headers, body.encode()) for body in job["bodies"]]
+    serve = fake._serve  # what the server's WSGI application calls for each request
+    for request in prepared[:WARMUP]:
+        serve(request)
+    latencies: list[int] = []
+    statuses: set[int] = set()
+    clock = time.perf_counter_ns
+    started = clock()
+    for request in prepared[WARMUP:]:
+        before = clock()
+        statuses.add(serve(request).status)
+        latencies.append(clock() - before)
+    elapsed = clock() - started
+    assert statuses == {200}, f"statuses {statuses}"
+    return Round(latencies, requests / (elapsed / 1e9), None)
+
+
 def _client_round(call: Callable[[], object], requests: int) -> Round:
     """``requests`` botocore calls in a row."""
     latencies: list[int] = []
@@ -344,6 +366,11 @@ def _measure(
         for w in workloads:
             yield (w.server, w.operation, "raw"), lambda n, w=w: _raw_round(w, n)
             yield (w.server, w.operation, "raw, other process"), lambda n, w=w: _raw_round_elsewhere(w, n)
+            if w.server == "fake":
+                yield (
+                    (w.server, w.operation, "protocol.serve, no HTTP"),
+                    lambda n, w=w: _protocol_round(fake, w, n),
+                )
             call = calls[(w.server, w.operation)]
             yield (w.server, w.operation, "botocore"), lambda n, call=call: _client_round(call, n)
         for operation, call in in_process.items():
@@ -422,8 +449,9 @@ def run(settings: Settings) -> Section:
         "Both servers run in this process (threads; the GIL shared with the client of this process). "
         "`raw` replays pre-signed requests over one `http.client` connection per round (after a "
         f"{WARMUP}-request warm-up), `raw, other process` does the same from a child interpreter, "
-        "`botocore` is a client with `endpoint_url` (urllib3's keep-alive pool). `keep-alive`: whether "
-        "the timed raw requests opened no socket (moto's werkzeug server closes every connection)."
+        "`botocore` is a client with `endpoint_url` (urllib3's keep-alive pool), `protocol.serve, no HTTP` "
+        "hands the raw requests to what the server calls for each (the fake's own share). `keep-alive`: "
+        "whether the timed raw requests opened no socket (moto's werkzeug server closes every connection)."
     )
     for operation in in_process:
         local = timings[("in-process", operation, "botocore")].percentile(0.5)
