@@ -50,17 +50,20 @@ def serve(args: argparse.Namespace) -> int:
     def stop(signum: int, frame: FrameType | None) -> None:
         stopped.set()
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, stop)
-    with _fake(args).serve(args.host, args.port, time_scale=args.time_scale) as server:
-        print(server.url, flush=True)
-        print(
-            f"Cloud Control fake on {server.url} (control API: {server.url}/_cloudcontrol/); "
-            "stop with Ctrl-C or SIGTERM",
-            file=sys.stderr,
-            flush=True,
-        )
-        stopped.wait()
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with _fake(args).serve(args.host, args.port, time_scale=args.time_scale) as server:
+            print(server.url, flush=True)
+            print(
+                f"Cloud Control fake on {server.url} (control API: {server.url}/_cloudcontrol/); "
+                "stop with Ctrl-C or SIGTERM",
+                file=sys.stderr,
+                flush=True,
+            )
+            stopped.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0
 
 

@@ -10,7 +10,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import environment, inputs, protocol
 from .clock import VirtualClock, botocore_sleeps_on
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 _CREDENTIALS = botocore_hook.FAKE_CREDENTIALS
 
+T = TypeVar("T")
+
 
 class FakeCloudControl:
     """A stateful fake of AWS Cloud Control, served to every botocore client in the process while active.
@@ -74,6 +76,10 @@ class FakeCloudControl:
         queue_concurrent_writes: a write to a resource with a write in flight waits as PENDING and
             starts when that one finishes, instead of failing with ConcurrentOperationException.
         start_time: where the virtual clock starts (default: the wall time now).
+        serves: ``"process"`` (the default): every botocore client in the process while active;
+            ``"attached"``: only the clients and sessions given to ``attach`` (and ``fake.client()``'s),
+            so that other clients reach their own endpoints, and the environment and botocore's sleeps
+            are left alone.
 
     Every option is checked when the fake is made (``CloudControlUsageError`` names each bad one);
     ``settings`` holds them, checked and frozen.
@@ -93,6 +99,7 @@ class FakeCloudControl:
         validate_desired_state: bool = True,
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
+        serves: str = "process",
     ) -> None:
         settings = FakeSettings.of(
             {
@@ -106,6 +113,7 @@ class FakeCloudControl:
                 "validate_desired_state": validate_desired_state,
                 "queue_concurrent_writes": queue_concurrent_writes,
                 "start_time": start_time,
+                "serves": serves,
             }
         )
         self.settings = settings
@@ -128,6 +136,7 @@ class FakeCloudControl:
         )
         self._serve = functools.partial(protocol.serve, self._service, endpoint)
         self._stack = ExitStack()
+        self._attachments: dict[int, botocore_hook.Attachment] = {}
         self.active = False
 
     # -- activation ----------------------------------------------------------------------------
@@ -142,6 +151,11 @@ class FakeCloudControl:
         if self.active:
             raise CloudControlUsageError("this FakeCloudControl is already active")
         with ExitStack() as stack:
+            stack.callback(self._detach_all)
+            if self.settings.serves == "attached":
+                self._stack = stack.pop_all()
+                self.active = True
+                return self
             environment.enter(self, self.region, monkeypatch)
             stack.callback(environment.leave, self)
             if self.virtual_time:
@@ -177,9 +191,41 @@ class FakeCloudControl:
         """A botocore ``cloudcontrol`` client for this fake (its Region unless told otherwise).
 
         Clients without extra ``kwargs`` are made once per process and shared: making one costs
-        milliseconds, and a client holds no state of the fake's.
+        milliseconds, and a client holds no state of the fake's. A fake that serves ``"attached"``
+        clients attaches a client of its own instead.
         """
+        if self.settings.serves == "attached":
+            return self.attach(_new_client(region_name or self.region, **kwargs))
         return _client(region_name or self.region, **kwargs)
+
+    def attach(self, target: T) -> T:
+        """Serve ``target`` (a botocore or boto3 client, or a session) with this fake alone; returns it.
+
+        An attached client goes to this fake whatever other fakes do; a session's clients made from
+        now on do too. Attachments last while the fake is active (``stop`` ends them); ``detach`` ends
+        one sooner. For ``serves="attached"`` fakes these are the only clients served.
+        """
+        if not self.active:
+            raise CloudControlUsageError(
+                "attach() needs an active fake: start it (or use it as `with fake:`)"
+            )
+        emitter = botocore_hook.emitter_of(target)
+        if id(emitter) not in self._attachments:
+            attachment = botocore_hook.Attachment(emitter, self._serve, unsigned=self.fast)
+            attachment.attach()
+            self._attachments[id(emitter)] = attachment
+        return target
+
+    def detach(self, target: object) -> None:
+        """Stop serving an attached client or session; it reaches its own endpoint again."""
+        attachment = self._attachments.pop(id(botocore_hook.emitter_of(target)), None)
+        if attachment is None:
+            raise CloudControlUsageError(f"{target!r} is not attached to this fake")
+        attachment.detach()
+
+    def _detach_all(self) -> None:
+        while self._attachments:
+            self._attachments.popitem()[1].detach()
 
     @contextmanager
     def mock_requests(
@@ -679,13 +725,17 @@ _shared_clients: dict[str, BaseClient] = {}
 def _client(region: str, **kwargs: Any) -> BaseClient:
     if not kwargs and region in _shared_clients:
         return _shared_clients[region]
+    client = _new_client(region, **kwargs)
+    if not kwargs:
+        _shared_clients[region] = client
+    return client
+
+
+def _new_client(region: str, **kwargs: Any) -> BaseClient:
     options: dict[str, Any] = {
         "aws_access_key_id": _CREDENTIALS.access_key,
         "aws_secret_access_key": _CREDENTIALS.secret_key,
         "aws_session_token": _CREDENTIALS.token,
     }
     options.update(kwargs)
-    client = session().create_client("cloudcontrol", region_name=region, **options)
-    if not kwargs:
-        _shared_clients[region] = client
-    return client
+    return session().create_client("cloudcontrol", region_name=region, **options)

@@ -28,6 +28,7 @@ class FakeSettings:
     validate_desired_state: bool = True
     queue_concurrent_writes: bool = False
     start_time: float | None = None
+    serves: str = "process"
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
@@ -53,6 +54,18 @@ class FakeSettings:
         return cls(**checked)
 
 
+SERVES = ("process", "attached")
+"""Whom a fake serves: every botocore client in the process, or only the clients attached to it."""
+
+
+def _serves(value: Any) -> str:
+    if value not in SERVES:
+        raise inputs.wrong(
+            "serves", '"process" (every client) or "attached" (fake.attach(client) only)', value
+        )
+    return str(value)
+
+
 def _flag(name: str) -> Callable[[Any], bool]:
     return lambda value: inputs.flag(value, name)
 
@@ -69,6 +82,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "validate_desired_state": _flag("validate_desired_state"),
     "queue_concurrent_writes": _flag("queue_concurrent_writes"),
     "start_time": inputs.start_time,
+    "serves": _serves,
 }
 
 # The defaults of FakeCloudControl's signature (None stands for the settings' own default).
@@ -83,4 +97,5 @@ _DEFAULTS: dict[str, Any] = {
     "validate_desired_state": True,
     "queue_concurrent_writes": False,
     "start_time": None,
+    "serves": "process",
 }

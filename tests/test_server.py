@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import subprocess
@@ -16,6 +17,8 @@ import botocore.awsrequest
 import pytest
 
 from pytest_cloudcontrol import CloudControlServer, CloudControlUsageError, FakeCloudControl, Progression
+from pytest_cloudcontrol.http import HttpRequest
+from pytest_cloudcontrol.transport.http_server import _EnvironHeaders
 
 MakeWire = Callable[..., Any]  # conftest's wire fixture: url → WireClient
 
@@ -271,3 +274,59 @@ def test_serve_without_cheroot_says_which_extra_to_install(monkeypatch: pytest.M
 
     with pytest.raises(CloudControlUsageError, match=r"install pytest-cloudcontrol\[server\]"):
         FakeCloudControl().serve()
+
+
+def test_a_server_that_does_not_answer_in_time_fails_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = set(threading.enumerate())
+
+    def no_answer(self: http.client.HTTPConnection, *args: Any, **kwargs: Any) -> None:
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(http.client.HTTPConnection, "request", no_answer)
+    fake = FakeCloudControl()
+
+    with pytest.raises(
+        CloudControlUsageError, match=r"on 127\.0\.0\.1:\d+ did not answer within 0\.5 s: timed out"
+    ):
+        fake.serve(timeout=0.5)
+
+    assert set(threading.enumerate()) == before
+    assert not fake.clock.following_wall_time
+
+
+def test_reset_over_http_serves_an_empty_fake_with_the_same_settings(wire: MakeWire) -> None:
+    fake = FakeCloudControl(region="eu-north-1")
+    with fake.serve() as server:
+        client = wire(server.url)
+        client.control("POST", "requests", {"type_name": "AWS::Logs::LogGroup"})
+
+        assert client.control("POST", "reset") == (200, {})
+
+        assert server.fake is not fake
+        assert server.fake.region == "eu-north-1"
+        assert client.control("GET", "requests") == (200, [])
+        assert server.fake.clock.following_wall_time
+    assert not fake.clock.following_wall_time, "the fake served before stands still again"
+    assert not server.fake.clock.following_wall_time
+
+
+def test_switch_to_serves_another_fake_and_the_current_one_is_a_no_op(served: CloudControlServer) -> None:
+    first, second = served.fake, FakeCloudControl()
+
+    served.switch_to(first)
+    assert served.fake is first
+    served.switch_to(second, time_scale=120)
+
+    assert served.fake is second
+    assert second.clock.following_wall_time
+    assert not first.clock.following_wall_time
+
+
+def test_the_http_adapter_reads_headers_by_lower_case_name() -> None:
+    headers = _EnvironHeaders({"CONTENT_TYPE": "application/x-amz-json-1.0", "HTTP_X_AMZ_TARGET": "T"})
+
+    assert HttpRequest("http://h/", headers, b"").header("content-type") == "application/x-amz-json-1.0"
+    assert headers.get("x-amz-target") == "T"
+    assert headers.get("authorization") is None

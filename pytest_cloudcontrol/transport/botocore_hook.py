@@ -24,6 +24,7 @@ import io
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from types import FrameType
 from typing import Any
 
 import botocore
@@ -76,8 +77,14 @@ def _answer(
         if _blocking:
             raise _blocked(_operation_of(event_name))
         return None
-    serve, _ = _active[-1]
-    if sys._getframe(1).f_globals.get("__name__", "").startswith("aiobotocore."):
+    return _respond(_active[-1][0], request, sys._getframe(1))
+
+
+def _respond(
+    serve: Serve, request: AWSPreparedRequest, caller: FrameType
+) -> AWSResponse | Awaitable[AWSResponse]:
+    """``serve``'s answer to ``request``, as the emitter that called the handler (``caller``) needs it."""
+    if caller.f_globals.get("__name__", "").startswith("aiobotocore."):
         # Called by aiobotocore's emitter, which awaits the answer (see aiobotocore_hook).
         from . import aiobotocore_hook
 
@@ -138,23 +145,28 @@ _fake_signed: object = FAKE_CREDENTIALS
 
 
 def _credentials(request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
+    # The common case costs one comparison: the signer seen signing with the fake's secret.
+    if _active and getattr(request_signer, "_credentials", None) is not _fake_signed:
+        _sign_as_fake(request, request_signer)
+
+
+def _sign_as_fake(request: AWSRequest, request_signer: Any) -> None:
     # botocore's signer keeps its credentials private; a ``request_credentials`` signing context wins
     # over them, so the client's own (perhaps real, perhaps refreshable) credentials are never used.
     global _fake_signed
-    if _active:
-        own = getattr(request_signer, "_credentials", None)
-        if own is _fake_signed:
-            return  # the common case, at the cost of one comparison: seen signing with the fake's secret
-        if type(own) is Credentials and own.secret_key == FAKE_CREDENTIALS.secret_key:
-            _fake_signed = own
-            return
-        if type(request_signer) is RequestSigner:
-            credentials: object = _signing_credentials(own)
-        else:  # aiobotocore's signer awaits the credentials it is given: they must be its own kind
-            from . import aiobotocore_hook
+    own = getattr(request_signer, "_credentials", None)
+    if own is _fake_signed:
+        return
+    if type(own) is Credentials and own.secret_key == FAKE_CREDENTIALS.secret_key:
+        _fake_signed = own
+        return
+    if type(request_signer) is RequestSigner:
+        credentials: object = _signing_credentials(own)
+    else:  # aiobotocore's signer awaits the credentials it is given: they must be its own kind
+        from . import aiobotocore_hook
 
-            credentials = aiobotocore_hook.signing_credentials(own)
-        request.context.setdefault("signing", {})["request_credentials"] = credentials
+        credentials = aiobotocore_hook.signing_credentials(own)
+    request.context.setdefault("signing", {})["request_credentials"] = credentials
 
 
 _HANDLERS = (
@@ -293,6 +305,65 @@ def deactivate(serve: Serve) -> None:
             del _active[index]
             break
     _sync_guards()
+
+
+def emitter_of(target: object) -> Any:
+    """The event emitter of a botocore or boto3 client, a botocore session or a boto3 session."""
+    from ..errors import CloudControlUsageError
+
+    meta = getattr(target, "meta", None)
+    if meta is not None and hasattr(meta, "events") and hasattr(meta, "service_model"):
+        if meta.service_model.service_name != "cloudcontrol":
+            raise CloudControlUsageError(
+                f"attach() takes a cloudcontrol client; got a {meta.service_model.service_name} client"
+            )
+        return meta.events
+    botocore_session = getattr(target, "_session", target)  # a boto3 Session wraps a botocore one
+    if isinstance(botocore_session, botocore.session.Session):
+        return botocore_session.get_component("event_emitter")
+    raise CloudControlUsageError(
+        f"attach() takes a botocore or boto3 client or session; got {type(target).__name__}"
+    )
+
+
+class Attachment:
+    """A fake's handlers on one client's or session's event emitter, in place of the process-wide ones.
+
+    The attached client (or every client its session makes from now on) is served by that fake alone
+    until ``detach``, whichever fakes are active; other clients are not touched.
+    """
+
+    def __init__(self, emitter: Any, serve: Serve, unsigned: bool) -> None:
+        self.emitter = emitter
+        self.serve = serve
+        self.unsigned = unsigned
+        self._handlers = (
+            (_HANDLERS[0][0], _answer, self._answer),
+            (_HANDLERS[1][0], _signer, self._signer),
+            (_HANDLERS[2][0], _credentials, self._credentials),
+        )
+
+    def _answer(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | Awaitable[AWSResponse]:
+        return _respond(self.serve, request, sys._getframe(1))
+
+    def _signer(self, **kwargs: Any) -> object | None:
+        unsigned: object = botocore.UNSIGNED
+        return unsigned if self.unsigned else None
+
+    def _credentials(self, request: AWSRequest, request_signer: Any, **kwargs: Any) -> None:
+        _sign_as_fake(request, request_signer)
+
+    def attach(self) -> None:
+        """Put this fake's handlers in; the process-wide ones no longer run for this emitter."""
+        for event, shared, own in self._handlers:
+            self.emitter.unregister(event, shared)
+            self.emitter.register_first(event, own)
+
+    def detach(self) -> None:
+        """Put the process-wide handlers back."""
+        for event, shared, own in self._handlers:
+            self.emitter.unregister(event, own)
+            self.emitter.register_first(event, shared)
 
 
 def block_real_calls(owner: object) -> None:

@@ -123,6 +123,4 @@ class HttpServer:
     def stop(self) -> None:
         """Close the listening socket and every connection; join every thread. Idempotent."""
         self._server.stop()
-        thread = getattr(self, "_thread", None)
-        if thread is not None and thread.is_alive():
-            thread.join()
+        self._thread.join()
