@@ -18,8 +18,10 @@ Routes (``<token>`` is a request token; answers are JSON, names in snake_case as
     POST /_cloudcontrol/requests/<token>/complete  complete(token, **body) → the request
     POST /_cloudcontrol/resources              seed_resource(**body) → the resource
     GET  /_cloudcontrol/resources              fake.resources → [resource, ...]
-    POST /_cloudcontrol/errors                 inject_error(**body) → {"pending": [...]}
-    GET  /_cloudcontrol/errors                 pending_errors → {"pending": [{"operation", "error_code"}]}
+    POST /_cloudcontrol/errors                 inject_error(**body) → as GET /_cloudcontrol/errors
+    POST /_cloudcontrol/network-errors         inject_network_error(**body) → as GET /_cloudcontrol/errors
+    GET  /_cloudcontrol/errors                 {"pending": pending_errors as [{"operation", "error_code"}],
+                                               "faults": pending_faults as [{fields of Fault}]}
     POST /_cloudcontrol/clock/advance          advance(**body), i.e. {"seconds": n} → {"time"}
     GET  /_cloudcontrol/calls                  the call log → [{"operation", "params", "status_code",
                                                "error_code", "region", "account_id", "request_id"}]
@@ -143,11 +145,20 @@ def _seed_request(target: Target, body: Body) -> Any:
 
 
 def _pending(target: Target, body: Body) -> Any:
-    return {"pending": [{"operation": op, "error_code": code} for op, code in target.fake.pending_errors]}
+    fake = target.fake
+    return {
+        "pending": [{"operation": op, "error_code": code} for op, code in fake.pending_errors],
+        "faults": _plain(fake.pending_faults),
+    }
 
 
 def _inject_error(target: Target, body: Body) -> Any:
     _call(target.fake.inject_error, body)
+    return _pending(target, {})
+
+
+def _inject_network_error(target: Target, body: Body) -> Any:
+    _call(target.fake.inject_network_error, body)
     return _pending(target, {})
 
 
@@ -192,6 +203,7 @@ _ROUTES: dict[str, dict[str, Handler]] = {
         "POST": lambda target, body: _plain(_call(target.fake.seed_resource, body)),
     },
     "errors": {"GET": _pending, "POST": _inject_error},
+    "network-errors": {"POST": _inject_network_error},
     "clock/advance": {"POST": _advance},
     "calls": {"GET": _calls},
     "reset": {"POST": _reset},

@@ -36,7 +36,7 @@ from .registry import RequestRecord, RequestRegistry, new_token
 from .resource_types import ResourceType, ResourceTypeCatalog
 from .service import CloudControlService, Script, concurrent_operation_message
 from .service_model import operation_model, operation_names, session
-from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings
+from .settings import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, FakeSettings, Serves
 from .store import ResourceStore, StoredResource
 from .transport import botocore_hook
 
@@ -99,7 +99,7 @@ class FakeCloudControl:
         validate_desired_state: bool = True,
         queue_concurrent_writes: bool = False,
         start_time: datetime | float | None = None,
-        serves: str = "process",
+        serves: Serves = "process",
     ) -> None:
         settings = FakeSettings.of(
             {

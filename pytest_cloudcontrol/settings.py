@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from . import inputs
 from .errors import CloudControlUsageError
 from .lifecycle import Progression
+
+Serves = Literal["process", "attached"]
+"""Whom a fake serves: every botocore client in the process, or only the clients attached to it."""
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -28,7 +31,7 @@ class FakeSettings:
     validate_desired_state: bool = True
     queue_concurrent_writes: bool = False
     start_time: float | None = None
-    serves: str = "process"
+    serves: Serves = "process"
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> FakeSettings:
@@ -54,16 +57,13 @@ class FakeSettings:
         return cls(**checked)
 
 
-SERVES = ("process", "attached")
-"""Whom a fake serves: every botocore client in the process, or only the clients attached to it."""
-
-
-def _serves(value: Any) -> str:
-    if value not in SERVES:
+def _serves(value: Any) -> Serves:
+    if value not in get_args(Serves):
         raise inputs.wrong(
             "serves", '"process" (every client) or "attached" (fake.attach(client) only)', value
         )
-    return str(value)
+    served: Serves = value
+    return served
 
 
 def _flag(name: str) -> Callable[[Any], bool]:

@@ -48,7 +48,7 @@ class WireClient:
         self.region = region
         self.credentials = botocore.credentials.Credentials(access_key, "testing")
         host, _, port = url.removeprefix("http://").rpartition(":")
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        self.connection = http.client.HTTPConnection(host.strip("[]"), int(port), timeout=10)
 
     def call(
         self, operation: str, params: dict[str, Any], *, signed: bool = True

@@ -126,7 +126,7 @@ def test_a_seeded_resource_is_answered_and_listed(served: Served) -> None:
     assert ask(served, "GET", "resources") == (200, [resource])
 
 
-def test_an_injected_error_is_pending_then_raised(served: Served) -> None:
+def test_an_injected_error_is_pending(served: Served) -> None:
     status, pending = ask(
         served,
         "POST",
@@ -135,8 +135,26 @@ def test_an_injected_error_is_pending_then_raised(served: Served) -> None:
     )
 
     assert status == 200
-    assert pending == {"pending": [{"operation": "GetResource", "error_code": "ThrottlingException"}] * 2}
+    assert pending["pending"] == [{"operation": "GetResource", "error_code": "ThrottlingException"}] * 2
+    (fault,) = pending["faults"]
+    assert (fault["kind"], fault["code"], fault["times"], fault["raised"]) == (
+        "error",
+        "ThrottlingException",
+        2,
+        0,
+    )
     assert ask(served, "GET", "errors") == (200, pending)
+
+
+def test_an_injected_network_error_is_pending(served: Served) -> None:
+    status, pending = ask(
+        served, "POST", "network-errors", {"operation": "CancelResourceRequest", "kind": "connection_closed"}
+    )
+
+    assert status == 200
+    assert pending["pending"] == [], "pending_errors lists wire errors only"
+    (fault,) = pending["faults"]
+    assert (fault["operation"], fault["kind"]) == ("CancelResourceRequest", "connection_closed")
 
 
 def test_the_call_log(served: Served) -> None:
@@ -211,6 +229,7 @@ def test_about_the_fake(served: Served) -> None:
             "unknown error code 'Oops'",
         ),
         ("POST", "clock/advance", {"seconds": -1}, 400, "advance"),
+        ("POST", "network-errors", {"operation": "GetResource", "kind": "flood"}, 400, "kind"),
         ("POST", "reset", {"everything": True}, 400, "takes no argument 'everything'"),
         ("GET", "nothing/here", None, 404, "no control route '/_cloudcontrol/nothing/here'"),
         ("GET", "requests/a/b/c", None, 404, "no control route"),

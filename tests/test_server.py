@@ -330,3 +330,77 @@ def test_the_http_adapter_reads_headers_by_lower_case_name() -> None:
     assert HttpRequest("http://h/", headers, b"").header("content-type") == "application/x-amz-json-1.0"
     assert headers.get("x-amz-target") == "T"
     assert headers.get("authorization") is None
+
+
+@pytest.mark.parametrize("kind", ["connect", "connection_closed"])
+def test_a_network_error_closes_the_connection_unanswered(
+    served: CloudControlServer, wire: MakeWire, kind: str
+) -> None:
+    served.fake.inject_network_error("ListResourceRequests", kind)
+    client = wire(served.url)
+
+    with pytest.raises(http.client.RemoteDisconnected):
+        client.call("ListResourceRequests", {})
+
+    assert served.fake.calls == [], "the request never reached the fake"
+    client.connection.close()
+    assert client.call("ListResourceRequests", {})[0] == 200, "the next call is answered"
+
+
+def test_a_read_timeout_takes_effect_and_holds_the_answer_until_the_client_gives_up(
+    served: CloudControlServer, wire: MakeWire
+) -> None:
+    served.fake.inject_network_error("CreateResource", "read_timeout")
+    client = wire(served.url)
+    client.connection.timeout = 0.3
+    desired = json.dumps({"LogGroupName": "lost-answer"})
+
+    with pytest.raises(TimeoutError):
+        client.call("CreateResource", {"TypeName": "AWS::Logs::LogGroup", "DesiredState": desired})
+
+    assert [r.identifier for r in served.fake.resources] == ["lost-answer"], "the call took effect"
+    started = time.monotonic()
+    served.stop()
+    assert time.monotonic() - started < 2, "stop() ends the hold at once"
+
+
+def test_a_botocore_client_elsewhere_retries_a_dropped_connection(
+    cloudcontrol: FakeCloudControl, cloudcontrol_server: CloudControlServer
+) -> None:
+    cloudcontrol.inject_network_error("ListResourceRequests", "connection_closed")
+    script = (
+        "import boto3, sys\n"
+        "client = boto3.client('cloudcontrol', endpoint_url=sys.argv[1], region_name='us-east-1',\n"
+        "                      aws_access_key_id='testing', aws_secret_access_key='testing')\n"
+        "print(client.list_resource_requests()['ResponseMetadata']['RetryAttempts'])\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", script, cloudcontrol_server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.strip() == "1"
+    assert [call.status_code for call in cloudcontrol.calls] == [200]
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_an_ipv6_host_is_bracketed_in_the_url(wire: MakeWire) -> None:
+    with FakeCloudControl().serve("::1") as server:
+        assert server.url == f"http://[::1]:{server.port}"
+        status, about = wire(server.url).control("GET", "")
+
+    assert status == 200
+    assert about["region"] == "us-east-1"

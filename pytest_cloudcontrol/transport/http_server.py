@@ -12,10 +12,17 @@ endpoint needs out of the box: HTTP/1.1 keep-alive with idle connections parked 
 no worker thread), chunked request bodies (``wsgi.input`` reads them de-chunked), a worker pool for
 concurrent clients, binding in ``prepare()`` (so a bad address fails at once, with the OS's reason), and
 a ``stop()`` that closes every connection and joins every thread it started.
+
+An injected network fault (``NetworkFault``) gets no answer: for ``connect`` and ``connection_closed``
+the connection is closed at once (the client sees it dropped); for ``read_timeout`` it is held open,
+unanswered, for ``READ_TIMEOUT_HOLD`` seconds (botocore's default read timeout: a client times out at
+its own, shorter or not) and then closed. The connection is dropped by raising ``ConnectionResetError``
+from the application, which cheroot takes as the peer gone: it closes the socket and logs nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import http.client
 import threading
 from collections.abc import Callable, Iterable
@@ -25,7 +32,7 @@ from typing import Any
 from cheroot import wsgi
 
 from ..errors import CloudControlUsageError
-from ..http import HttpRequest, HttpResponse
+from ..http import HttpRequest, HttpResponse, NetworkFault
 from .botocore_hook import Serve
 
 CONTROL_PREFIX = "/_cloudcontrol/"
@@ -38,6 +45,7 @@ WORKER_THREADS = 8  # requests answered at once; idle keep-alive connections hol
 # How often cheroot's selector loop wakes (its documented ``expiration_interval``, 0.5 s by default):
 # ``stop`` waits for it, and a test's server stops at every teardown.
 SELECT_INTERVAL = 0.02
+READ_TIMEOUT_HOLD = 60.0  # seconds a read_timeout fault holds its connection unanswered
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -61,7 +69,7 @@ class _EnvironHeaders:
 
 
 def _application(
-    serve: Serve, control: Control
+    serve: Serve, control: Control, stopping: threading.Event
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # wsgi.input reads a Content-Length body or a chunked one, de-chunked, to its end.
@@ -71,7 +79,12 @@ def _application(
             response = control(environ["REQUEST_METHOD"], path, body)
         else:
             url = f"http://{environ.get('HTTP_HOST', '')}{path}"
-            response = serve(HttpRequest(url, _EnvironHeaders(environ), body))
+            try:
+                response = serve(HttpRequest(url, _EnvironHeaders(environ), body))
+            except NetworkFault as fault:
+                if fault.kind == "read_timeout":
+                    stopping.wait(READ_TIMEOUT_HOLD)  # stop() ends the hold at once
+                raise ConnectionResetError(errno.ECONNRESET, str(fault)) from None
         start_response(_REASONS.get(response.status, str(response.status)), list(response.headers.items()))
         return [response.body]
 
@@ -86,7 +99,9 @@ class HttpServer:
     """
 
     def __init__(self, host: str, port: int, serve: Serve, control: Control, *, timeout: float) -> None:
-        self._server = wsgi.Server((host, port), _application(serve, control), numthreads=WORKER_THREADS)
+        self._stopping = threading.Event()
+        application = _application(serve, control, self._stopping)
+        self._server = wsgi.Server((host, port), application, numthreads=WORKER_THREADS)
         self._server.expiration_interval = SELECT_INTERVAL
         try:
             self._server.prepare()
@@ -122,5 +137,6 @@ class HttpServer:
 
     def stop(self) -> None:
         """Close the listening socket and every connection; join every thread. Idempotent."""
+        self._stopping.set()
         self._server.stop()
         self._thread.join()
