@@ -10,8 +10,9 @@ Sections: ``calls`` (per-call cost of the eight operations vs the botocore floor
 ``fixture`` (per-test cost of the fixtures, vs moto's ``mock_aws``), ``import`` (plugin import cost
 added to pytest start-up), ``startup`` (the one-time cost of import, first start, seed and call, against
 botocore's making of a client), ``scale`` (1k/10k/100k registries: seeding, memory, list pages),
-``profile`` (where the fake's time goes, beyond the floor) and ``instructions`` (section ``calls`` counted
-in CPU instructions under valgrind, which repeat where times do not). Each prints its tables; the results,
+``profile`` (where the fake's time goes, beyond the floor), ``server`` (the HTTP endpoint against moto's
+server and against the in-process path) and ``instructions`` (section ``calls`` counted in CPU
+instructions under valgrind, which repeat where times do not). Each prints its tables; the results,
 with a PASS/FAIL line per target, go to ``benchmarks/results.md`` (or ``--output``).
 """
 
@@ -35,6 +36,7 @@ from benchmarks import (
     bench_instructions,
     bench_profile,
     bench_scale,
+    bench_server,
     bench_startup,
 )
 from benchmarks.harness import Section, Settings, Table
@@ -46,6 +48,7 @@ SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "startup": bench_startup.run,
     "scale": bench_scale.run,
     "profile": bench_profile.run,
+    "server": bench_server.run,
     "instructions": bench_instructions.run,
 }
 
