@@ -16,7 +16,6 @@ import heapq
 import itertools
 import os
 import random
-import re
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -51,22 +50,36 @@ _IN_FLIGHT = (
 # RFC 4122 variant). Two tokens of a process collide with a chance of about n² / 2**123: one in 10**19
 # for a billion tokens. The bits come from a generator of the fake's own, seeded by the OS (again in a
 # forked child), so a test that seeds ``random`` (pytest-randomly does, before every test) cannot make
-# them repeat. A call makes one to three, so they are made in batches, in C: random bytes, the version
-# and variant bits set in one integer operation, hexadecimal, cut into 8-4-4-4-12 and joined with dashes;
-# a token is then one call of the batch's ``__next__`` (atomic under the GIL).
+# them repeat. A call makes one to three, so they are made in batches, in C: each of the five groups of
+# a token (8-4-4-4-12 hexadecimal digits) as the pieces of one run of random bytes that ``bytes.hex``
+# cuts, the version and variant bits set in one integer operation on their group's run, and the groups
+# zipped and joined with dashes; a token is then one call of the batch's ``__next__`` (atomic under the
+# GIL). Cutting by ``bytes.hex`` costs a third of a regular expression's cuts of one run.
 _TOKENS_PER_BATCH = 512
 _random = random.Random(os.urandom(32))
-_CLEAR = int.from_bytes(
-    ((1 << 128) - 1 ^ (0xF << 76 | 0x3 << 62)).to_bytes(16, "big") * _TOKENS_PER_BATCH, "big"
+# The third group starts with the version, 4; the fourth with the variant bits, 10.
+_VERSION = (
+    int.from_bytes(b"\x0f\xff" * _TOKENS_PER_BATCH, "big"),
+    int.from_bytes(b"\x40\x00" * _TOKENS_PER_BATCH, "big"),
 )
-_SET = int.from_bytes((0x4 << 76 | 0x2 << 62).to_bytes(16, "big") * _TOKENS_PER_BATCH, "big")
-_UUID_PARTS = re.compile(r"(.{8})(.{4})(.{4})(.{4})(.{12})")
+_VARIANT = (
+    int.from_bytes(b"\x3f\xff" * _TOKENS_PER_BATCH, "big"),
+    int.from_bytes(b"\x80\x00" * _TOKENS_PER_BATCH, "big"),
+)
+
+
+def _group(size: int, bits: tuple[int, int] | None = None) -> list[str]:
+    """One group of every token of a batch: ``size`` random bytes each, in hexadecimal."""
+    data = _random.randbytes(size * _TOKENS_PER_BATCH)
+    if bits is not None:
+        keep, put = bits
+        data = (int.from_bytes(data, "big") & keep | put).to_bytes(len(data), "big")
+    return data.hex(" ", size).split()
 
 
 def _token_batch() -> Callable[[], str]:
-    size = 16 * _TOKENS_PER_BATCH
-    bits = int.from_bytes(_random.randbytes(size), "big") & _CLEAR | _SET
-    return map("-".join, _UUID_PARTS.findall(bits.to_bytes(size, "big").hex())).__next__
+    groups = zip(_group(4), _group(2), _group(2, _VERSION), _group(2, _VARIANT), _group(6), strict=True)
+    return map("-".join, groups).__next__
 
 
 _next_token = _token_batch()
