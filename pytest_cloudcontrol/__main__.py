@@ -35,12 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--time-scale", type=float, default=None, help="virtual seconds per wall second (default 1)"
     )
+    serve.add_argument(
+        "--scenario",
+        metavar="FILE",
+        default=None,
+        help="seed the fake from a scenario file (JSON or YAML, as fake.load takes) before serving",
+    )
     return parser
 
 
 def _fake(args: argparse.Namespace) -> FakeCloudControl:
-    """The fake the options describe."""
-    return FakeCloudControl(region=args.region, account_id=args.account_id)
+    """The fake the options describe, seeded from ``--scenario`` when given."""
+    fake = FakeCloudControl(region=args.region, account_id=args.account_id)
+    if args.scenario is not None:
+        fake.load(args.scenario)
+    return fake
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -25,15 +25,18 @@ Routes (``<token>`` is a request token; answers are JSON, names in snake_case as
     POST /_cloudcontrol/clock/advance          advance(**body), i.e. {"seconds": n} → {"time"}
     GET  /_cloudcontrol/calls                  the call log → [{"operation", "params", "status_code",
                                                "error_code", "region", "account_id", "request_id"}]
-    POST /_cloudcontrol/reset                  the server serves an empty fake → {}
+    POST /_cloudcontrol/scenario               load(body): a scenario ({"requests": [...], "resources":
+                                               [...]}, as fake.load takes) → {"requests": n, "resources": m}
+    POST /_cloudcontrol/reset                  fake.reset(): the fake empty again → {}
 
 A request is ``{"request_token", "type_name", "operation", "status", "event_time", "identifier",
 "resource_model", "status_message", "error_code", "retry_after", "hooks_request_token", "hooks",
 "region", "account_id", "client_token"}`` (times in ISO 8601, absent values null); a resource is
 ``{"type_name", "identifier", "properties", "region", "account_id"}``. ``seed_request`` takes
-``progression`` as ``"immediate"``, ``"manual"``, ``{"after": seconds}`` or ``{"after_reads": n}``,
-``outcome`` as ``{"status": "SUCCESS"}`` or ``{"status": "FAILED", "error_code": ..., "status_message":
-...}``, and ``hooks`` as a list of objects of ``HookProgressEvent``'s fields.
+``progression`` and ``outcome`` in the JSON forms of scenario files (``scenario.py``): ``"immediate"``,
+``"manual"``, ``{"after": seconds}`` or ``{"after_reads": n}``; ``{"status": "SUCCESS"}`` or
+``{"error_code": ..., "status_message": ...}`` (FAILED); ``hooks`` as a list of objects of
+``HookProgressEvent``'s fields.
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .codec import parse_json
 from .errors import CloudControlUsageError
-from .lifecycle import Outcome, Progression
 
 if TYPE_CHECKING:
     from .fake import FakeCloudControl
@@ -75,35 +77,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _progression(value: Any) -> Progression:
-    """A ``Progression`` from its JSON form."""
-    if value == "immediate":
-        return Progression.immediate()
-    if value == "manual":
-        return Progression.manual()
-    if isinstance(value, dict) and len(value) == 1:
-        ((kind, amount),) = value.items()
-        if kind == "after":
-            return Progression.after(amount)
-        if kind == "after_reads":
-            return Progression.after_reads(amount)
-    raise CloudControlUsageError(
-        'progression must be "immediate", "manual", {"after": seconds} or {"after_reads": n}; '
-        f"got {value!r}"
-    )
-
-
-def _outcome(value: Any) -> Outcome:
-    """An ``Outcome`` from its JSON form (seed_request checks the fields)."""
-    fields = ("status", "error_code", "status_message")
-    if not isinstance(value, dict) or not set(value) <= set(fields):
-        raise CloudControlUsageError(
-            'outcome must be an object such as {"status": "SUCCESS"} or {"status": "FAILED", '
-            f'"error_code": "NotStabilized", "status_message": "..."}}; got {value!r}'
-        )
-    return Outcome(**value)
-
-
 def _call(method: Callable[..., Any], body: Mapping[str, Any], **given: Any) -> Any:
     """``method(**given, **body)``, an argument it does not take or lacks being a usage error."""
     parameters = inspect.signature(method).parameters
@@ -123,25 +96,29 @@ def _call(method: Callable[..., Any], body: Mapping[str, Any], **given: Any) -> 
 
 
 class Target(Protocol):
-    """What the control API drives: the fake served now, and a way to serve an empty one instead."""
+    """What the control API drives: the fake served now (a session's server serves each test's own)."""
 
     @property
     def fake(self) -> FakeCloudControl:
         """The fake served now."""
-
-    def reset(self) -> None:
-        """Serve an empty fake from now on."""
 
 
 Body = dict[str, Any]
 
 
 def _seed_request(target: Target, body: Body) -> Any:
+    from . import scenario  # the JSON forms of progression and outcome are the scenario files' own
+
     if body.get("progression") is not None:
-        body["progression"] = _progression(body["progression"])
+        body["progression"] = scenario.progression_of(body["progression"])
     if body.get("outcome") is not None:
-        body["outcome"] = _outcome(body["outcome"])
+        body["outcome"] = scenario.outcome_of(body["outcome"])
     return _plain(_call(target.fake.seed_request, body))
+
+
+def _load(target: Target, body: Body) -> Any:
+    target.fake.load(body)
+    return {"requests": len(target.fake.requests), "resources": len(target.fake.resources)}
 
 
 def _pending(target: Target, body: Body) -> Any:
@@ -188,7 +165,7 @@ def _about(target: Target, body: Body) -> Any:
 
 
 def _reset(target: Target, body: Body) -> Any:
-    _call(target.reset, body)
+    _call(target.fake.reset, body)
     return {}
 
 
@@ -207,6 +184,7 @@ _ROUTES: dict[str, dict[str, Handler]] = {
     "clock/advance": {"POST": _advance},
     "calls": {"GET": _calls},
     "reset": {"POST": _reset},
+    "scenario": {"POST": _load},
 }
 
 # requests/<token>[/<action>] → method → what answers it, called with (target, token, body).

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .errors import CloudControlUsageError
 from .inputs import problems, wrong
@@ -54,6 +54,32 @@ def _progression(entry: ProgressionEntry | None) -> Progression | None:
     if isinstance(entry, AfterReads):
         return Progression.after_reads(entry.after_reads)
     return Progression.immediate() if entry == "immediate" else Progression.manual()
+
+
+def progression_of(value: Any) -> Progression:
+    """A ``Progression`` from its JSON form (the control API's too); ``CloudControlUsageError`` if bad."""
+    try:
+        entry = TypeAdapter(ProgressionEntry).validate_python(value)
+    except ValidationError:
+        raise wrong(
+            "progression", '"immediate", "manual", {"after": seconds} or {"after_reads": n}', value
+        ) from None
+    progression = _progression(entry)
+    assert progression is not None, "a validated entry is a progression"
+    return progression
+
+
+def outcome_of(value: Any) -> Outcome:
+    """An ``Outcome`` from its JSON form (the control API's too); ``CloudControlUsageError`` if bad."""
+    try:
+        return OutcomeEntry.model_validate(value).outcome()
+    except ValidationError as error:
+        raise wrong(
+            "outcome",
+            'an object such as {"status": "SUCCESS"} or {"error_code": "NotStabilized", '
+            '"status_message": "..."} (' + "; ".join(problems(error, "outcome")) + ")",
+            value,
+        ) from None
 
 
 class OutcomeEntry(_Entry):

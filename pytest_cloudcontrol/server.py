@@ -8,7 +8,6 @@ The Cloud Control endpoint is every path but ``/_cloudcontrol/``, the control AP
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -118,15 +117,8 @@ class CloudControlServer:
         previous.clock.stand_still()
 
     def reset(self) -> None:
-        """Serve an empty fake, made with the current one's settings, from now on.
-
-        Types registered with ``register_type`` are not carried over.
-        """
-        from .fake import FakeCloudControl
-
-        settings = self._fake.settings
-        options = {field.name: getattr(settings, field.name) for field in dataclasses.fields(settings)}
-        self.switch_to(FakeCloudControl(**options))
+        """Empty the fake served now (``fake.reset()``): requests, resources, faults, calls, clock."""
+        self._fake.reset()
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
         return self._fake._serve(request)

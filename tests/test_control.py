@@ -15,12 +15,9 @@ MakeWire = Callable[..., Any]  # conftest's wire fixture: url → WireClient
 
 
 class Served:
-    """A ``control.Target`` without a server: a fake, and a reset that swaps in a fresh one."""
+    """A ``control.Target`` without a server: the fake it serves."""
 
     def __init__(self) -> None:
-        self.fake = FakeCloudControl()
-
-    def reset(self) -> None:
         self.fake = FakeCloudControl()
 
 
@@ -181,14 +178,42 @@ def test_the_call_log(served: Served) -> None:
     )
 
 
-def test_reset_serves_an_empty_fake(served: Served) -> None:
-    ask(served, "POST", "requests", {"type_name": "AWS::Logs::LogGroup"})
+def test_reset_empties_the_same_fake_as_a_new_one_starts(served: Served) -> None:
     before = served.fake
+    before.register_type({"typeName": "Org::Private::Thing", "primaryIdentifier": ["/properties/Id"]})
+    ask(served, "POST", "requests", {"type_name": "AWS::Logs::LogGroup"})
+    ask(served, "POST", "resources", {"type_name": "AWS::S3::Bucket", "properties": {"BucketName": "b"}})
+    ask(served, "POST", "errors", {"operation": "GetResource", "error_code": "ThrottlingException"})
 
     assert ask(served, "POST", "reset") == (200, {})
 
-    assert served.fake is not before
+    assert served.fake is before
     assert ask(served, "GET", "requests") == (200, [])
+    assert ask(served, "GET", "resources") == (200, [])
+    assert ask(served, "GET", "errors") == (200, {"pending": [], "faults": []})
+    # As a new fake starts: the registered type is gone too (fake.reset() in Python).
+    status, answered = ask(served, "POST", "requests", {"type_name": "Org::Private::Thing"})
+    assert status == 400
+    assert "unknown resource type 'Org::Private::Thing'" in answered["error"]
+
+
+def test_a_scenario_seeds_everything_or_nothing(served: Served) -> None:
+    good = {
+        "resources": [{"type_name": "AWS::S3::Bucket", "properties": {"BucketName": "b"}}],
+        "requests": [{"type_name": "AWS::Logs::LogGroup", "progression": {"after": 60}}],
+    }
+    bad = {
+        "requests": [{"type_name": "AWS::Logs::LogGroup"}, {"type_name": "AWS::Logs::LogGroup", "status": 7}]
+    }
+
+    assert ask(served, "POST", "scenario", good) == (200, {"requests": 1, "resources": 1})
+    status, answered = ask(served, "POST", "scenario", bad)
+
+    assert status == 400
+    assert "requests[1].status" in answered["error"]
+    assert len(served.fake.requests) == 1  # the bad scenario seeded nothing
+    ask(served, "POST", "clock/advance", {"seconds": 60})
+    assert served.fake.requests[0].status == "SUCCESS"
 
 
 def test_about_the_fake(served: Served) -> None:

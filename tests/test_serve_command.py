@@ -139,3 +139,48 @@ def test_in_process_a_bad_option_exits_2(capsys: pytest.CaptureFixture[str]) -> 
 
     assert exit_.value.code == 2
     assert "serve: error: time_scale must be a number above 0" in capsys.readouterr().err
+
+
+def _requests(url: str) -> list[dict[str, object]]:
+    with urllib.request.urlopen(url + "/_cloudcontrol/requests", timeout=10) as response:
+        answer: list[dict[str, object]] = json.loads(response.read())
+    return answer
+
+
+def test_a_scenario_file_is_seeded_before_it_serves(start: Start, tmp_path: os.PathLike[str]) -> None:
+    scenario = os.path.join(tmp_path, "stuck.json")
+    with open(scenario, "w", encoding="utf-8") as file:
+        json.dump(
+            {
+                "requests": [
+                    {"type_name": "AWS::Logs::LogGroup", "identifier": "app", "request_token": "stuck-1"}
+                ],
+                "resources": [{"type_name": "AWS::S3::Bucket", "properties": {"BucketName": "b"}}],
+            },
+            file,
+        )
+    process = start("--scenario", scenario)
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+
+    requests = _requests(url)
+
+    assert [(r["request_token"], r["status"], r["identifier"]) for r in requests] == [
+        ("stuck-1", "IN_PROGRESS", "app")
+    ]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+
+
+def test_a_bad_scenario_exits_2_naming_the_entry(start: Start, tmp_path: os.PathLike[str]) -> None:
+    scenario = os.path.join(tmp_path, "bad.json")
+    with open(scenario, "w", encoding="utf-8") as file:
+        json.dump({"requests": [{"type_name": "AWS::Logs::LogGroup", "status": "DONE"}]}, file)
+
+    process = start("--scenario", scenario)
+    out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 2
+    assert out == ""  # no URL: nothing was served
+    assert "serve: error: " in err
+    assert "requests[0].status" in err

@@ -296,20 +296,20 @@ def test_a_server_that_does_not_answer_in_time_fails_and_leaves_nothing(
     assert not fake.clock.following_wall_time
 
 
-def test_reset_over_http_serves_an_empty_fake_with_the_same_settings(wire: MakeWire) -> None:
-    fake = FakeCloudControl(region="eu-north-1")
-    with fake.serve() as server:
+def test_reset_over_http_empties_the_served_fake_which_keeps_following_wall_time(wire: MakeWire) -> None:
+    fake = FakeCloudControl(region="eu-north-1", start_time=1_000_000.0)
+    with fake.serve(time_scale=1000) as server:
         client = wire(server.url)
         client.control("POST", "requests", {"type_name": "AWS::Logs::LogGroup"})
+        client.control("POST", "clock/advance", {"seconds": 3600})
 
         assert client.control("POST", "reset") == (200, {})
 
-        assert server.fake is not fake
-        assert server.fake.region == "eu-north-1"
+        assert server.fake is fake
         assert client.control("GET", "requests") == (200, [])
-        assert server.fake.clock.following_wall_time
-    assert not fake.clock.following_wall_time, "the fake served before stands still again"
-    assert not server.fake.clock.following_wall_time
+        assert fake.clock.following_wall_time
+        assert 1_000_000.0 <= fake.clock.time() < 1_000_000.0 + 3600  # back at its start, running
+    assert not fake.clock.following_wall_time
 
 
 def test_switch_to_serves_another_fake_and_the_current_one_is_a_no_op(served: CloudControlServer) -> None:
