@@ -148,6 +148,17 @@ def test_logs_log_group_metadata() -> None:
 @pytest.mark.parametrize("type_name", ["AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::Lambda::Function"])
 def test_bundled_rows_are_what_the_generator_builds(type_name: str) -> None:
     script = generator()
+    import cfnlint.version
+
+    table = json.loads(
+        resources.files("pytest_cloudcontrol").joinpath("data/resource_types.json").read_text()
+    )
+    if cfnlint.version.__version__ != table["cfn_lint_version"]:
+        # Another release's schemas make other rows (the oldest-dependencies env gets an older cfn-lint).
+        pytest.skip(
+            f"the table was generated with cfn-lint {table['cfn_lint_version']}; "
+            f"{cfnlint.version.__version__} is installed"
+        )
     schema = script.load_cfn_lint_schema(type_name)
     assert schema is not None
     row = script.table_row(schema, script.load_extras().get(type_name, {}))
