@@ -403,6 +403,9 @@ def test_java_style_patterns_are_understood() -> None:
 
 def test_read_only_properties_are_neither_required_nor_rejected() -> None:
     thing = ResourceType.from_schema(THING_SCHEMA)
+    # ThingId is required and read-only: the compiled check neither wants it nor looks at it.
+    assert thing.accepts({"Name": "n"})
+    assert thing.accepts({"Name": "n", "ThingId": 5})
     assert validate_properties(thing, {"Name": "n"}) == []
     assert validate_properties(thing, {"Name": "n", "ThingId": "t", "Config": {"Mode": "m"}}) == []
     assert validate_properties(thing, {"Name": "too-long-name", "Config": {}, "Bad": 1}) == [
@@ -432,6 +435,22 @@ def test_compact_schema_keeps_constraints_only() -> None:
     assert compact_schema(schema) == {
         "properties": {"A": {"type": "string"}, "B": {"maxLength": 3}, "C": {"$ref": "#/definitions/C"}},
         "definitions": {"C": {"type": "integer"}},
+    }
+
+
+def test_compact_schema_reduces_every_subschema() -> None:
+    described = {"type": "string", "description": "d"}
+    keywords = ("additionalProperties", "additionalItems", "not", "if", "then", "else")
+    schema = {
+        **{keyword: described for keyword in keywords},
+        "items": [described, True],
+        "pattern": 5,  # not a regular expression: left out
+        "properties": {"A": {"$ref": "#/definitions/Gone"}},  # a definition that is not there
+    }
+    assert compact_schema(schema) == {
+        **{keyword: {"type": "string"} for keyword in keywords},
+        "items": [{"type": "string"}, True],
+        "properties": {"A": {"$ref": "#/definitions/Gone"}},
     }
 
 
