@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pytest_cloudcontrol import CloudControlUsageError
 from pytest_cloudcontrol.resource_types import HANDLERS, ResourceType, ResourceTypeCatalog, bundled_type_names
 from pytest_cloudcontrol.schema_validation import compact_schema
 from pytest_cloudcontrol.schema_validation import violations as validate_properties
@@ -309,6 +310,21 @@ def test_resource_type_is_immutable_and_hashable() -> None:
 def test_resource_type_rejects_bad_metadata(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",), **arguments)
+
+
+@pytest.mark.parametrize("json_type", ["null", "str", 5])
+def test_property_types_must_be_json_types(json_type: Any) -> None:
+    with pytest.raises(
+        CloudControlUsageError,
+        match=r"MyOrg::Svc::Thing: property_types maps property names to JSON types \(array, boolean, "
+        r"integer, number, object, string\); got \{'Count': ",
+    ):
+        ResourceType(
+            type_name="MyOrg::Svc::Thing",
+            primary_identifier=("/properties/Name",),
+            read_only=("/properties/Count",),
+            property_types={"Name": "string", "Count": json_type},
+        )
 
 
 def test_from_schema_reads_every_field() -> None:
