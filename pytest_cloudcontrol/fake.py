@@ -553,6 +553,7 @@ class FakeCloudControl:
         """Make a private or third-party type known: a ``ResourceType``, or its registry schema."""
         if not isinstance(resource_type, ResourceType):
             resource_type = ResourceType.from_schema(resource_type)
+        inputs.model_string(resource_type.type_name, "TypeName", "type_name")
         with self._service.lock:
             self._catalog.register(resource_type)
         return resource_type

@@ -109,6 +109,16 @@ class ResourceType:
             raise CloudControlUsageError(
                 f"{self.type_name}: list_page_size must be a positive int, got {self.list_page_size!r}"
             )
+        wrong_types = {
+            name: kind
+            for name, kind in self.property_types.items()
+            if not (isinstance(kind, str) and kind in _JSON_TYPES)
+        }
+        if wrong_types:
+            raise CloudControlUsageError(
+                f"{self.type_name}: property_types maps property names to JSON types "
+                f"({', '.join(sorted(_JSON_TYPES))}); got {wrong_types!r}"
+            )
         codes = {code.value for code in HandlerErrorCode}
         wrong = sorted(set(self.handler_messages) - codes)
         if wrong or not all(isinstance(text, str) for text in self.handler_messages.values()):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -305,10 +307,31 @@ def test_scope_fields_follow_the_region(region: str, expected: str) -> None:
 
 
 def test_references_read_other_values_nested_ones_too() -> None:
-    values = {"Name": "n", "Parent": {"Id": 7}, "Path": "/a/b"}
+    values = {"Name": "n", "Parent": {"Id": 7, "Tags": ["a", "b"]}, "Path": "/a/b", "Flat": "f"}
 
     assert make("{Name}/{Parent/Id}/{Path:unrooted}", values) == "n/7/a/b"
-    assert re.fullmatch(r"x-[0-9a-f]{16}", make("x-{Missing}", values))  # unknown: any unique text
+    # A value that is not a string reads as compact JSON.
+    assert make("{Parent}", values) == '{"Id":7,"Tags":["a","b"]}'
+    # Unknown (missing, or inside a value that is not an object): any unique text, 16 hex digits.
+    random.seed(3)
+    for template in ["{Missing}", "{Missing/Id}", "{Flat/Id}"] * 10:
+        assert re.fullmatch(r"[0-9a-f]{16}", make(template, values)), template
+
+
+@pytest.fixture
+def tokyo_time() -> Iterator[None]:
+    """Run with the process's local time zone nine hours ahead of UTC."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "Asia/Tokyo")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo_time")
+def test_timestamps_are_utc_whatever_the_local_time_zone() -> None:
+    assert time.localtime(0).tm_hour == 9
+    assert make("{timestamp}") == "2024-01-01T00:00:00.250"
 
 
 def test_values_and_conditions() -> None:
@@ -316,6 +339,9 @@ def test_values_and_conditions() -> None:
     first = listed.make({}, scope_of(REGION, ACCOUNT), None)
     first.append(1)
     assert listed.make({}, scope_of(REGION, ACCOUNT), None) == []  # a fresh copy each time
+    nested = ValueFormat.compile(("P",), {"value": {"State": {"Code": 16}}})
+    nested.make({}, scope_of(REGION, ACCOUNT), None)["State"]["Code"] = 0
+    assert nested.make({}, scope_of(REGION, ACCOUNT), None) == {"State": {"Code": 16}}  # deep
     choices = [{"template": "{Name}.fifo", "when": "Fifo"}, "{Name}"]
     assert make(choices, {"Name": "q", "Fifo": True}) == "q.fifo"
     assert make(choices, {"Name": "q", "Fifo": False}) == "q"
@@ -349,7 +375,11 @@ def test_default_formats_by_name_and_type() -> None:
     assert default_format("AWS::Svc::Thing", "Arn", "string") == (
         "arn:{partition}:svc:{region}:{account}:thing/{hex:16}"
     )
+    assert default_format("AWS::Svc::Thing", "StreamARN", "string") == (
+        "arn:{partition}:svc:{region}:{account}:thing/{hex:16}"
+    )
     assert default_format("AWS::Svc::Thing", "ThingId", "string") == "{hex:17}"
+    assert default_format("AWS::Svc::Thing", "OwnerID", "string") == "{hex:17}"
     assert default_format("AWS::Svc::Thing", "CreatedAt", "string") == "{timestamp}Z"
     assert default_format("AWS::Svc::Thing", "Label", "string") == "label-{hex:8}"
     assert default_format("AWS::Svc::Thing", "Count", "integer") == {"value": 0}
@@ -384,11 +414,30 @@ def test_formats_that_read_each_other_in_a_circle_are_refused() -> None:
         )
 
 
-def test_bad_format_names_its_type() -> None:
-    with pytest.raises(ValueError, match=r"MyOrg::Svc::Thing: format of A: '\{hex\}'"):
-        ResourceType(
-            type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/A",), formats={"A": "{hex}"}
-        )
+@pytest.mark.parametrize(
+    ("formats", "message"),
+    [
+        ({"A": "{hex}"}, r"format of A: '\{hex\}'"),
+        ({"A": {"template": "{hex}", "when": "B"}}, r"format of A: '\{hex\}'"),
+        ({"A": "a", "Parent/Name": "{hex}"}, r"format of Parent/Name: '\{hex\}'"),
+    ],
+)
+def test_bad_format_names_its_type_and_property(formats: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=rf"^MyOrg::Svc::Thing: {message}"):
+        ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/A",), formats=formats)
+
+
+def test_a_condition_on_another_made_value_waits_for_it() -> None:
+    # Label comes first, but its condition reads Stream, which a format makes: Stream is made first.
+    thing = ResourceType(
+        type_name="MyOrg::Svc::Thing",
+        primary_identifier=("/properties/Name",),
+        formats={"Label": {"value": "streamed", "when": "Stream"}, "Stream": {"value": True}},
+    )
+
+    model = thing.generate_read_only({"Name": "n"}, region=REGION, account_id=ACCOUNT)
+
+    assert model == {"Name": "n", "Stream": True, "Label": "streamed"}
 
 
 def test_a_format_makes_a_property_that_is_not_read_only_when_it_is_missing() -> None:

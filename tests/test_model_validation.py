@@ -219,6 +219,10 @@ def test_other_types_keep_cloudformations_generic_texts(cloudcontrol: FakeCloudC
 # -- a registered type's own handler knowledge ------------------------------------------------------
 
 THING = "Acme::Svc::Thing"
+# A registry schema's handlers: the type supports every operation.
+HANDLERS: dict[str, Any] = {
+    name: {"permissions": []} for name in ("create", "read", "update", "delete", "list")
+}
 
 
 def test_a_registered_type_lists_pages_and_fails_in_its_own_words(
@@ -276,3 +280,161 @@ def test_a_registered_type_lists_pages_and_fails_in_its_own_words(
 def test_bad_handler_knowledge_is_a_usage_error(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(CloudControlUsageError, match=message):
         ResourceType(type_name=THING, primary_identifier=("/properties/Name",), **arguments)
+
+
+# -- found types and registered schemas -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [(None, "Null"), (1.5, "Number"), ([], "JSONArray"), ({}, "JSONObject"), (False, "Boolean")],
+)
+def test_the_found_type_is_named_as_aws_names_it(client: Any, value: Any, found: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        create(client, BUCKET, {"BucketName": value})
+
+    assert refusal(excinfo)[2] == (
+        f"Model validation failed (#/BucketName: expected type: String, found: {found})"
+    )
+
+
+def register(cloudcontrol: FakeCloudControl, properties: dict[str, Any], **schema: Any) -> None:
+    """Register THING from a registry schema: ``Name`` (its identifier) and ``properties``, no others."""
+    cloudcontrol.register_type(
+        {
+            "typeName": THING,
+            "properties": {"Name": {"type": "string"}, **properties},
+            "additionalProperties": False,
+            "primaryIdentifier": ["/properties/Name"],
+            "handlers": HANDLERS,
+            **schema,
+        }
+    )
+
+
+def outcome(client: Any, state: dict[str, Any]) -> str:
+    """What a create of THING with ``state`` gets: the refusal's message, or "accepted"."""
+    try:
+        create(client, THING, {"Name": "n", **state})
+    except ClientError as error:
+        return str(error.response["Error"]["Message"])
+    return "accepted"
+
+
+def test_pattern_properties_use_java_anchors_and_leave_out_what_cannot_compile(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    labels = {
+        "type": "object",
+        # \A and \Z are Java's start and end of input; the inline flag after the start cannot compile.
+        "patternProperties": {r"\A[a-z]+\Z": {"type": "string"}, r"^(?s)[A-Z]+$": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    register(cloudcontrol, {"Labels": labels})
+
+    assert outcome(client, {"Labels": {"abc": "x"}}) == "accepted"
+    assert outcome(client, {"Labels": {"abc": 1}}) == (
+        "Model validation failed (#/Labels/abc: expected type: String, found: Integer)"
+    )
+    assert outcome(client, {"Labels": {"ABC": 1}}) == (
+        "Model validation failed (#/Labels: extraneous key [ABC] is not permitted)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("subschema", "value", "message"),
+    [
+        # allOf keeps a branch that lost every constraint (cfn-lint's format): the others still hold.
+        ({"type": "string", "allOf": [{"format": "uri"}, {"maxLength": 3}]}, "abcd", "expected maxLength: 3"),
+        # oneOf of two formats: both become {"type": "string"}, so the oneOf is dropped, not failed.
+        ({"oneOf": [{"type": "string", "format": "a"}, {"type": "string", "format": "b"}]}, "x", None),
+        ({"oneOf": [{"type": "string", "format": "a"}, {"type": "string", "format": "b"}]}, 5, None),
+        # A pattern left out (an inline flag after the start) takes no other constraint with it.
+        ({"type": "string", "pattern": "^(?s).+$", "maxLength": 3}, "abcd", "expected maxLength: 3"),
+        # An enum that lists a value twice still holds.
+        ({"enum": ["on", "off", "on"]}, "auto", "failed validation constraint for keyword [enum]"),
+        # Boolean subschemas are kept as they are.
+        ({"allOf": [True, {"maxLength": 3}]}, "abcd", "expected maxLength: 3"),
+        (True, ["anything"], None),
+    ],
+)
+def test_a_registered_schema_keeps_its_constraints(
+    cloudcontrol: FakeCloudControl, client: Any, subschema: Any, value: Any, message: str | None
+) -> None:
+    register(cloudcontrol, {"Value": subschema})
+
+    expected = "accepted" if message is None else f"Model validation failed (#/Value: {message})"
+    assert outcome(client, {"Value": value}) == expected
+
+
+def test_a_recursive_definition_is_checked_at_every_depth(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    node = {
+        "type": "object",
+        "properties": {"Value": {"type": "integer"}, "Child": {"$ref": "#/definitions/Node"}},
+        "additionalProperties": False,
+    }
+    register(cloudcontrol, {"Tree": {"$ref": "#/definitions/Node"}}, definitions={"Node": node})
+
+    assert outcome(client, {"Tree": {"Child": {"Child": {"Value": 1}}}}) == "accepted"
+    assert outcome(client, {"Tree": {"Child": {"Child": {"Value": "x"}}}}) == (
+        "Model validation failed (#/Tree/Child/Child/Value: expected type: Integer, found: String)"
+    )
+
+
+def test_a_read_only_property_inside_array_items_is_not_required(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    item = {
+        "type": "object",
+        "properties": {"Id": {"type": "string"}, "Label": {"type": "string"}},
+        "required": ["Id", "Label"],
+    }
+    register(
+        cloudcontrol,
+        {"Items": {"type": "array", "items": item}},
+        readOnlyProperties=["/properties/Items/*/Id"],
+    )
+
+    assert outcome(client, {"Items": [{"Label": "a"}]}) == "accepted"
+    assert outcome(client, {"Items": [{"Label": "a"}, {}]}) == (
+        "Model validation failed (#/Items/1: required key [Label] not found)"
+    )
+
+
+def test_a_schema_without_properties_still_leaves_read_only_ones_to_the_handler(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.register_type(
+        {
+            "typeName": THING,
+            "primaryIdentifier": ["/properties/Id"],
+            "readOnlyProperties": ["/properties/Id"],
+            "required": ["Id"],
+            "handlers": HANDLERS,
+        }
+    )
+
+    token = create(client, THING, {})["RequestToken"]
+
+    event = client.get_resource_request_status(RequestToken=token)["ProgressEvent"]
+    assert event["OperationStatus"] == "SUCCESS"
+    assert [r.identifier for r in cloudcontrol.resources] == [event["Identifier"]]
+
+
+def test_formats_are_never_checked_even_in_a_hand_written_validation_schema(
+    cloudcontrol: FakeCloudControl, client: Any
+) -> None:
+    cloudcontrol.register_type(
+        ResourceType(
+            type_name=THING,
+            primary_identifier=("/properties/Name",),
+            validation_schema={"properties": {"Url": {"type": "string", "format": "uri"}}},
+        )
+    )
+
+    assert outcome(client, {"Url": "not a uri"}) == "accepted"
+    assert outcome(client, {"Url": 5}) == (
+        "Model validation failed (#/Url: expected type: String, found: Integer)"
+    )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pytest_cloudcontrol import CloudControlUsageError
 from pytest_cloudcontrol.resource_types import HANDLERS, ResourceType, ResourceTypeCatalog, bundled_type_names
 from pytest_cloudcontrol.schema_validation import compact_schema
 from pytest_cloudcontrol.schema_validation import violations as validate_properties
@@ -322,6 +323,21 @@ def test_resource_type_rejects_bad_metadata(arguments: dict[str, Any], message: 
         ResourceType(type_name="MyOrg::Svc::Thing", primary_identifier=("/properties/Name",), **arguments)
 
 
+@pytest.mark.parametrize("json_type", ["null", "str", 5])
+def test_property_types_must_be_json_types(json_type: Any) -> None:
+    with pytest.raises(
+        CloudControlUsageError,
+        match=r"MyOrg::Svc::Thing: property_types maps property names to JSON types \(array, boolean, "
+        r"integer, number, object, string\); got \{'Count': ",
+    ):
+        ResourceType(
+            type_name="MyOrg::Svc::Thing",
+            primary_identifier=("/properties/Name",),
+            read_only=("/properties/Count",),
+            property_types={"Name": "string", "Count": json_type},
+        )
+
+
 def test_from_schema_reads_every_field() -> None:
     thing = ResourceType.from_schema(THING_SCHEMA)
     assert thing.type_name == "MyOrg::Svc::Thing"
@@ -414,6 +430,9 @@ def test_java_style_patterns_are_understood() -> None:
 
 def test_read_only_properties_are_neither_required_nor_rejected() -> None:
     thing = ResourceType.from_schema(THING_SCHEMA)
+    # ThingId is required and read-only: the compiled check neither wants it nor looks at it.
+    assert thing.accepts({"Name": "n"})
+    assert thing.accepts({"Name": "n", "ThingId": 5})
     assert validate_properties(thing, {"Name": "n"}) == []
     assert validate_properties(thing, {"Name": "n", "ThingId": "t", "Config": {"Mode": "m"}}) == []
     assert validate_properties(thing, {"Name": "too-long-name", "Config": {}, "Bad": 1}) == [
@@ -443,6 +462,22 @@ def test_compact_schema_keeps_constraints_only() -> None:
     assert compact_schema(schema) == {
         "properties": {"A": {"type": "string"}, "B": {"maxLength": 3}, "C": {"$ref": "#/definitions/C"}},
         "definitions": {"C": {"type": "integer"}},
+    }
+
+
+def test_compact_schema_reduces_every_subschema() -> None:
+    described = {"type": "string", "description": "d"}
+    keywords = ("additionalProperties", "additionalItems", "not", "if", "then", "else")
+    schema = {
+        **{keyword: described for keyword in keywords},
+        "items": [described, True],
+        "pattern": 5,  # not a regular expression: left out
+        "properties": {"A": {"$ref": "#/definitions/Gone"}},  # a definition that is not there
+    }
+    assert compact_schema(schema) == {
+        **{keyword: {"type": "string"} for keyword in keywords},
+        "items": [{"type": "string"}, True],
+        "properties": {"A": {"$ref": "#/definitions/Gone"}},
     }
 
 

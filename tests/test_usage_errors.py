@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pytest_cloudcontrol import CloudControlUsageError, FakeCloudControl, Outcome, Progression
+from pytest_cloudcontrol import CloudControlUsageError, FakeCloudControl, Outcome, Progression, ResourceType
 from pytest_cloudcontrol.settings import FakeSettings
 
 TYPE = "AWS::Logs::LogGroup"
@@ -144,6 +144,18 @@ MISUSES: list[tuple[str, Misuse, str]] = [
     ),
     ("malformed type", lambda f, t: f.seed_request("LogGroup"), r"type_name must be a string of 10 to 196"),
     ("type that is not text", lambda f, t: f.seed_request(5), "type_name must be a string"),
+    (
+        "registered type with a malformed name",
+        lambda f, t: f.register_type(
+            ResourceType(type_name="Thing", primary_identifier=("/properties/Name",))
+        ),
+        r"type_name must be a string of 10 to 196 characters matching .*; got 'Thing'",
+    ),
+    (
+        "registered schema with a malformed name",
+        lambda f, t: f.register_type({"typeName": "Svc::Thing", "primaryIdentifier": ["/properties/Name"]}),
+        r"type_name must be a string of 10 to 196 characters matching .*; got 'Svc::Thing'",
+    ),
     (
         "empty token",
         lambda f, t: f.seed_request(TYPE, request_token=""),
