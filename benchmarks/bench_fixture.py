@@ -69,7 +69,7 @@ def _seeded_cycles(iterations: int, with_client: bool) -> Sample:
 
 
 _NO_MARKERS = SimpleNamespace(
-    node=SimpleNamespace(iter_markers=lambda name: iter(())), fixturenames=["cloudcontrol"]
+    node=SimpleNamespace(iter_markers=lambda name: iter(()), stash={}), fixturenames=["cloudcontrol"]
 )
 
 
