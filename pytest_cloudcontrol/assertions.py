@@ -156,6 +156,8 @@ def describe_calls(calls: Sequence[Call]) -> str:
     lines = [f"Cloud Control calls made ({len(calls)}):"]
     for number, call in enumerate(calls, 1):
         answer = "200" if call.ok else f"{call.status_code} {call.error_code}"
+        if call.answer_lost:
+            answer += " (answer lost: read_timeout)"
         lines.append(
             f"  {number}. {call.operation}({_params(call.params)}) in {call.region}/{call.account_id} "
             f"-> {answer}"

@@ -24,7 +24,8 @@ Routes (``<token>`` is a request token; answers are JSON, names in snake_case as
                                                "faults": pending_faults as [{fields of Fault}]}
     POST /_cloudcontrol/clock/advance          advance(**body), i.e. {"seconds": n} → {"time"}
     GET  /_cloudcontrol/calls                  the call log → [{"operation", "params", "status_code",
-                                               "error_code", "region", "account_id", "request_id"}]
+                                               "error_code", "region", "account_id", "request_id",
+                                               "answer_lost"}]
     POST /_cloudcontrol/scenario               load(body): a scenario ({"requests": [...], "resources":
                                                [...]}, as fake.load takes) → {"requests": n, "resources": m}
     POST /_cloudcontrol/reset                  fake.reset(): the fake empty again → {}
@@ -154,6 +155,7 @@ def _calls(target: Target, body: Body) -> Any:
             "region": call.region,
             "account_id": call.account_id,
             "request_id": call.request_id,
+            "answer_lost": call.answer_lost,
         }
         for call in target.fake.calls
     ]

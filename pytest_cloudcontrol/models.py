@@ -149,6 +149,7 @@ class Call:
     account_id: str
     request_id: str
     body: bytes
+    answer_lost: bool = False  # served, but a read_timeout fault kept the answer from the client
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Call:
         return self  # a record the fake never changes: snapshots of the call log share it

@@ -120,18 +120,19 @@ def serve(service: CloudControlService, endpoint: Endpoint, request: HttpRequest
         status, answer = failure.status_code, failure.body()
     body = json_bytes(answer)
     request_id = new_token()
-    service.record(
-        Call(
-            operation=operation,
-            params=params,
-            status_code=status,
-            error_code=None if status == 200 else answer["__type"].rpartition("#")[2],
-            region=scope[1],
-            account_id=scope[0],
-            request_id=request_id,
-            body=body,
-        )
+    call = Call(
+        operation=operation,
+        params=params,
+        status_code=status,
+        error_code=None if status == 200 else answer["__type"].rpartition("#")[2],
+        region=scope[1],
+        account_id=scope[0],
+        request_id=request_id,
+        body=body,
     )
+    if lost is not None:
+        call.answer_lost = True
+    service.record(call)
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": CONTENT_TYPE,

@@ -170,6 +170,7 @@ def test_the_call_log(served: Served) -> None:
         "region",
         "account_id",
         "request_id",
+        "answer_lost",
     }
     assert (call["operation"], call["status_code"], call["region"]) == (
         "ListResourceRequests",

@@ -223,7 +223,9 @@ def test_a_read_timeout_loses_the_answer_of_a_cancel_that_took_effect(
     # The first cancel worked; its answer was lost, and the retry sees the cancel already done.
     assert answer["ResponseMetadata"]["RetryAttempts"] == 1
     assert answer["ProgressEvent"]["OperationStatus"] == "CANCEL_COMPLETE"
-    assert [call.ok for call in cloudcontrol.calls_to("CancelResourceRequest")] == [True, True]
+    cancels = cloudcontrol.calls_to("CancelResourceRequest")
+    assert [(call.ok, call.answer_lost) for call in cancels] == [(True, True), (True, False)]
+    assert "-> 200 (answer lost: read_timeout)" in cloudcontrol.describe_calls().splitlines()[1]
     cloudcontrol.assert_cancelled(token)
 
 
