@@ -61,9 +61,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Give the first failing report of a test that used the fake a section listing its calls."""
     outcome = yield
-    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
     fake = item.stash.get(_FAKE, None)
-    if fake is None or not report.failed or item.stash.get(_REPORTED, False):
+    if fake is None:
+        return
+    if call.when == "teardown":
+        del item.stash[_FAKE]  # items live for the whole session: none may keep its fake's state alive
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.failed or item.stash.get(_REPORTED, False):
         return
     config = item.config
     if config.getoption(_NO_REPORT_FLAG) or not config.getini(_REPORT_OPTION):

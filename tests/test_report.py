@@ -68,3 +68,28 @@ def test_the_ini_option_turns_it_off(pytester: pytest.Pytester) -> None:
 
     result.assert_outcomes(passed=2, failed=2, errors=1)
     assert _sections(result) == []
+
+
+def test_a_finished_test_keeps_no_fake_alive(pytester: pytest.Pytester) -> None:
+    # pytest keeps every test item for the whole session: the section's hook must let go of the fake.
+    pytester.makepyfile(
+        """
+        import gc
+        import weakref
+
+        FAKES = []
+
+        def test_seeds_a_big_registry(cloudcontrol):
+            for _ in range(100):
+                cloudcontrol.seed_request("AWS::Logs::LogGroup")
+            FAKES.append(weakref.ref(cloudcontrol))
+
+        def test_the_previous_fake_is_gone():
+            gc.collect()
+            assert FAKES and FAKES[0]() is None
+        """
+    )
+
+    result = pytester.runpytest(*INNER)
+
+    result.assert_outcomes(passed=2)
