@@ -10,6 +10,7 @@ below check the shape; ``seed_request`` and ``seed_resource`` check the values a
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -56,10 +57,15 @@ def _progression(entry: ProgressionEntry | None) -> Progression | None:
     return Progression.immediate() if entry == "immediate" else Progression.manual()
 
 
+@functools.cache
+def _progression_entries() -> TypeAdapter[ProgressionEntry]:
+    return TypeAdapter(ProgressionEntry)  # made once: building an adapter costs more than using it
+
+
 def progression_of(value: Any) -> Progression:
     """A ``Progression`` from its JSON form (the control API's too); ``CloudControlUsageError`` if bad."""
     try:
-        entry = TypeAdapter(ProgressionEntry).validate_python(value)
+        entry = _progression_entries().validate_python(value)
     except ValidationError:
         raise wrong(
             "progression", '"immediate", "manual", {"after": seconds} or {"after_reads": n}', value
